@@ -1,0 +1,56 @@
+"""Cleaning of text that comes from the outside world (feeds, pages, files).
+
+Pure functions only: they take strings and return strings. Every text field Digest stores goes
+through :func:`clean_text` or :func:`clean_line`, which drop C0/C1 control characters (so no escape
+sequence can reach a terminal), bidi overrides and zero-width characters, and normalise whitespace.
+They never interpret markup of any kind.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls except \t \n, DEL, C1 controls; bidi embeddings/overrides/isolates; zero-width chars.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+_ESCAPE_SEQ = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL / ST
+    r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b[@-Z\\-_]"  # two-byte escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove terminal escape sequences and every control/bidi/zero-width character.
+
+    Tabs and newlines are kept; carriage returns become newlines.
+    """
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQ.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def clean_line(text: str | None) -> str:
+    """A single-line field (a title, an author): controls stripped, whitespace collapsed."""
+    if not text:
+        return ""
+    text = strip_controls(unicodedata.normalize("NFC", text))
+    return _SPACES.sub(" ", text.replace("\n", " ").replace("\t", " ")).strip()
+
+
+def clean_text(text: str | None) -> str:
+    """A multi-line body: controls stripped, runs of spaces collapsed, at most one blank line."""
+    if not text:
+        return ""
+    text = strip_controls(unicodedata.normalize("NFC", text))
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
