@@ -1,0 +1,417 @@
+"""Refreshing: fetch every feed, parse it, fetch full text where the feed gives teasers, store it.
+
+This is the one place that wires the fetcher (network), the parsers (pure, run in a process pool
+so both cores work), extraction and the store (disk) together. One feed's failure never stops the
+others: it becomes a one-line reason on that feed and in the report, and nothing stored is touched
+except the feed's ``last_error``. Saved-page folders and the bundled samples are ingested here too.
+It never prints: progress goes to a callback the CLI or the app supplies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from digest import samples
+from digest.errors import DigestError, ExtractError, ParseError
+from digest.extract import extract_article, is_teaser
+from digest.fetch import Fetcher, FetchSettings
+from digest.models import Entry, Feed, FetchResult, ParsedFeed, article_key
+from digest.pages import read_saved_page
+from digest.parse import parse_feed
+from digest.store import Store
+
+PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")
+SAVED_PAGES_URL = "pages:saved"
+SAMPLE_PREFIX = "sample:"
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+MAX_FULL_TEXT_PER_FEED = 25
+"""Full-text page fetches per feed per refresh, so one teaser feed cannot stall a refresh."""
+
+
+@dataclass(frozen=True)
+class FeedOutcome:
+    """What happened to one feed in a refresh."""
+
+    feed: Feed
+    status: str
+    """'ok', 'not_modified' or 'failed'."""
+    new: int = 0
+    updated: int = 0
+    error: str = ""
+    warning: str = ""
+    new_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    """The outcome of a whole refresh."""
+
+    outcomes: tuple[FeedOutcome, ...]
+
+    @property
+    def feeds(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def new_articles(self) -> int:
+        return sum(o.new for o in self.outcomes)
+
+    @property
+    def updated_articles(self) -> int:
+        return sum(o.updated for o in self.outcomes)
+
+    @property
+    def not_modified(self) -> int:
+        return sum(o.status == "not_modified" for o in self.outcomes)
+
+    @property
+    def failed(self) -> tuple[FeedOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "failed")
+
+    @property
+    def new_ids(self) -> tuple[int, ...]:
+        return tuple(i for o in self.outcomes for i in o.new_ids)
+
+
+Progress = Callable[[FeedOutcome], None]
+
+
+def refresh_feeds(
+    store: Store,
+    feeds: Sequence[Feed],
+    settings: FetchSettings | None = None,
+    *,
+    on_progress: Progress | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    now: datetime | None = None,
+    workers: int | None = None,
+) -> RefreshReport:
+    """Fetch, parse and store ``feeds`` concurrently; see the module docstring.
+
+    Args:
+        store: where articles go (used from this thread only).
+        feeds: the feeds to refresh; saved-page and sample pseudo-feeds are skipped.
+        settings: fetch limits; defaults when None.
+        on_progress: called once per feed as it finishes, in this thread.
+        transport: an httpx transport for tests.
+        now: the refresh's clock reading (for dates in the future and 'added').
+        workers: processes for parsing; None picks from the CPU count, 0 parses in threads.
+    """
+    web = [f for f in feeds if f.kind == "feed" and f.url.startswith(("http://", "https://"))]
+    now = now or datetime.now(UTC)
+    if not web:
+        return RefreshReport(())
+    count = workers if workers is not None else min(2, os.cpu_count() or 1)
+    pool: Executor | None = None
+    if count > 0 and len(web) > 4:
+        # Created before the event loop and the HTTP client's threads exist, so forking is safe.
+        pool = ProcessPoolExecutor(max_workers=count)
+    try:
+        return asyncio.run(
+            _refresh(store, web, settings or FetchSettings(), on_progress, transport, now, pool)
+        )
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+async def _refresh(
+    store: Store,
+    feeds: Sequence[Feed],
+    settings: FetchSettings,
+    on_progress: Progress | None,
+    transport: httpx.AsyncBaseTransport | None,
+    now: datetime,
+    pool: Executor | None,
+) -> RefreshReport:
+    async with Fetcher(settings, transport=transport) as fetcher:
+        tasks = [asyncio.create_task(_one(store, feed, fetcher, now, pool)) for feed in feeds]
+        outcomes: list[FeedOutcome] = []
+        for next_done in asyncio.as_completed(tasks):
+            outcome = await next_done
+            outcomes.append(outcome)
+            if on_progress is not None:
+                on_progress(outcome)
+    order = {feed.id: i for i, feed in enumerate(feeds)}
+    outcomes.sort(key=lambda o: order[o.feed.id])
+    return RefreshReport(tuple(outcomes))
+
+
+async def _one(
+    store: Store, feed: Feed, fetcher: Fetcher, now: datetime, pool: Executor | None
+) -> FeedOutcome:
+    loop = asyncio.get_running_loop()
+    try:
+        result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        if result.not_modified:
+            store.record_fetch(
+                feed.id,
+                when=now,
+                error="",
+                etag=result.etag or None,
+                last_modified=result.last_modified or None,
+            )
+            return FeedOutcome(feed, "not_modified")
+        parsed = await loop.run_in_executor(
+            pool, _parse, result.content, result.url, result.content_type, now
+        )
+        entries = await _with_full_text(store, feed, parsed.entries, fetcher, pool)
+        stored = store.upsert_entries(feed.id, entries, now=now)
+        store.record_fetch(
+            feed.id,
+            when=now,
+            error="",
+            etag=result.etag,
+            last_modified=result.last_modified,
+            title=parsed.title or None,
+            site_url=parsed.link or None,
+            language=parsed.language or None,
+        )
+        return FeedOutcome(
+            feed,
+            "ok",
+            len(stored.new),
+            len(stored.updated),
+            warning=parsed.warning,
+            new_ids=stored.new,
+        )
+    except (DigestError, OSError) as exc:
+        reason = _reason(exc)
+        try:
+            store.record_fetch(feed.id, when=now, error=reason)
+        except DigestError:
+            pass
+        return FeedOutcome(feed, "failed", error=reason)
+
+
+def _parse(content: bytes, url: str, content_type: str, now: datetime) -> ParsedFeed:
+    """Runs in a worker process: parse a feed, turning an HTML page into a clear reason."""
+    return parse_feed(content, url=url, content_type=content_type, now=now)
+
+
+async def _with_full_text(
+    store: Store,
+    feed: Feed,
+    entries: Sequence[Entry],
+    fetcher: Fetcher,
+    pool: Executor | None,
+) -> list[Entry]:
+    """Replace teaser content of NEW entries by the article page's extracted text."""
+    if feed.full_text == "never" or not entries:
+        return list(entries)
+    known = store.existing_hashes(feed.id)
+    wanted = [
+        i
+        for i, e in enumerate(entries)
+        if e.link
+        and article_key(e) not in known
+        and (feed.full_text == "always" or is_teaser(e.text, e.summary))
+    ][:MAX_FULL_TEXT_PER_FEED]
+    if not wanted:
+        return list(entries)
+    loop = asyncio.get_running_loop()
+
+    async def full(entry: Entry) -> Entry:
+        try:
+            page = await fetcher.fetch(entry.link)
+            extracted = await loop.run_in_executor(pool, _extract, page)
+        except DigestError:
+            return entry  # keep the feed's own content when the page cannot be had
+        if len(extracted) <= len(entry.text):
+            return entry
+        return replace(entry, text=extracted, summary=entry.summary or entry.text)
+
+    done = await asyncio.gather(*(full(entries[i]) for i in wanted))
+    result = list(entries)
+    for i, entry in zip(wanted, done, strict=True):
+        result[i] = entry
+    return result
+
+
+def _extract(page: FetchResult) -> str:
+    try:
+        return extract_article(page.content, url=page.url).text
+    except ExtractError:
+        return ""
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, DigestError):
+        text = str(exc)
+    elif isinstance(exc, OSError):
+        text = exc.strerror or str(exc)
+    else:
+        text = str(exc)
+    return " ".join(text.split()) or type(exc).__name__
+
+
+# -- saved pages ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """What adding one saved page did."""
+
+    path: Path
+    new: int = 0
+    updated: int = 0
+    error: str = ""
+    titles: tuple[str, ...] = ()
+
+
+def page_files(paths: Iterable[Path]) -> list[Path]:
+    """Files to ingest from files and folders (folders: every page file below, sorted)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES
+                )
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def ingest_pages(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    feed_url: str = SAVED_PAGES_URL,
+    feed_title: str = "Saved pages",
+    now: datetime | None = None,
+) -> list[PageOutcome]:
+    """Store saved pages (files or folders) under the pseudo-feed ``feed_url``.
+
+    Each file's identity is its absolute path, so adding a page twice updates it instead of
+    duplicating it.
+    """
+    now = now or datetime.now(UTC)
+    feed = store.feed_by_url(feed_url) or store.add_feed(feed_url, title=feed_title, kind="pages")
+    outcomes: list[PageOutcome] = []
+    for path in page_files(paths):
+        try:
+            parsed = read_page_file(path, now=now)
+        except (DigestError, OSError) as exc:
+            outcomes.append(PageOutcome(path, error=_reason(exc)))
+            continue
+        stored = store.upsert_entries(feed.id, parsed.entries, now=now)
+        outcomes.append(
+            PageOutcome(
+                path,
+                len(stored.new),
+                len(stored.updated),
+                titles=tuple(e.title for e in parsed.entries),
+            )
+        )
+    store.record_fetch(
+        feed.id, when=now, error="; ".join(f"{o.path.name}: {o.error}" for o in outcomes if o.error)
+    )
+    return outcomes
+
+
+def read_page_file(path: Path, *, now: datetime | None = None) -> ParsedFeed:
+    """Read one saved page from disk (size-capped) into entries."""
+    if path.suffix.lower() not in PAGE_SUFFIXES:
+        raise ParseError(
+            f"unsupported file type {path.suffix or '(none)'}: Digest reads .html, .htm, .txt and .md"
+        )
+    with path.open("rb") as handle:
+        content = handle.read(MAX_PAGE_BYTES + 1)
+    if len(content) > MAX_PAGE_BYTES:
+        raise ParseError(f"{path.name} is larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB")
+    resolved = path.resolve()
+    return read_saved_page(content, name=path.name, key_base=str(resolved), now=now)
+
+
+def ingest_folders(
+    store: Store, folders: Iterable[Path], *, now: datetime | None = None
+) -> list[PageOutcome]:
+    """Ingest each configured saved-page folder into its own pseudo-feed."""
+    outcomes: list[PageOutcome] = []
+    for folder in folders:
+        resolved = folder.expanduser().resolve()
+        url = "folder:" + str(resolved)
+        if not resolved.is_dir():
+            feed = store.feed_by_url(url) or store.add_feed(url, title=resolved.name, kind="pages")
+            reason = f"saved-page folder {resolved} does not exist"
+            store.record_fetch(feed.id, when=now or datetime.now(UTC), error=reason)
+            outcomes.append(PageOutcome(resolved, error=reason))
+            continue
+        outcomes.extend(
+            ingest_pages(
+                store, [resolved], feed_url=url, feed_title=resolved.name or str(resolved), now=now
+            )
+        )
+    return outcomes
+
+
+# -- bundled samples -----------------------------------------------------------------------
+
+
+def load_samples(store: Store, *, now: datetime | None = None) -> int:
+    """Store the bundled sample feeds and pages, dated so the newest is ``now``.
+
+    Returns the number of new articles. Loading twice adds nothing.
+    """
+    now = now or datetime.now(UTC)
+    parsed: list[tuple[str, ParsedFeed]] = []
+    for item in samples.feed_files():
+        parsed.append(
+            (item.name, parse_feed(item.read_bytes(), url="", now=now + timedelta(days=3650)))
+        )
+    dates = [e.published for _, p in parsed for e in p.entries if e.published is not None]
+    shift = (now - max(dates)) if dates else timedelta(0)
+    new = 0
+    for name, feed_parsed in parsed:
+        feed = store.add_feed(
+            SAMPLE_PREFIX + name,
+            title=feed_parsed.title,
+            kind="sample",
+            folder="Samples",
+            site_url=feed_parsed.link,
+        )
+        entries = [_shifted(e, shift) for e in feed_parsed.entries]
+        new += len(store.upsert_entries(feed.id, entries, now=now).new)
+        store.record_fetch(feed.id, when=now, title=feed_parsed.title)
+    pages = store.add_feed(
+        SAMPLE_PREFIX + "pages", title="Sample saved pages", kind="sample", folder="Samples"
+    )
+    for item in samples.page_files():
+        page = read_saved_page(
+            item.read_bytes(), name=item.name, key_base=SAMPLE_PREFIX + item.name, now=now
+        )
+        entries = [_shifted(e, shift) for e in page.entries]
+        new += len(store.upsert_entries(pages.id, entries, now=now).new)
+    store.record_fetch(pages.id, when=now)
+    return new
+
+
+def _shifted(entry: Entry, shift: timedelta) -> Entry:
+    return replace(
+        entry,
+        published=entry.published + shift if entry.published else None,
+        updated=entry.updated + shift if entry.updated else None,
+    )
+
+
+__all__ = [
+    "FeedOutcome",
+    "PageOutcome",
+    "RefreshReport",
+    "ingest_folders",
+    "ingest_pages",
+    "load_samples",
+    "page_files",
+    "read_page_file",
+    "refresh_feeds",
+]

@@ -1,0 +1,647 @@
+"""The SQLite store: feeds, articles, read/starred marks and the full-text index.
+
+The store owns its schema: ``PRAGMA user_version`` holds the schema version and :data:`MIGRATIONS`
+brings an older file up to date inside one transaction. The database runs in WAL mode with a busy
+timeout, so the app and a cron job can use it at once. One :class:`Store` is one connection; use one
+per thread. Every write commits before it returns, so a killed process never loses a mark that was
+reported as written. This module does disk IO only; it never fetches or parses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from digest.errors import StoreError
+from digest.models import Article, Enclosure, Entry, Feed, article_key
+
+DB_NAME = "digest.sqlite3"
+
+_V1 = """
+CREATE TABLE feeds (
+    id            INTEGER PRIMARY KEY,
+    url           TEXT NOT NULL UNIQUE,
+    title         TEXT NOT NULL DEFAULT '',
+    user_title    TEXT NOT NULL DEFAULT '',
+    site_url      TEXT NOT NULL DEFAULT '',
+    folder        TEXT NOT NULL DEFAULT '',
+    tags          TEXT NOT NULL DEFAULT '[]',
+    full_text     TEXT NOT NULL DEFAULT 'auto',
+    kind          TEXT NOT NULL DEFAULT 'feed',
+    priority      INTEGER NOT NULL DEFAULT 0,
+    language      TEXT NOT NULL DEFAULT '',
+    etag          TEXT NOT NULL DEFAULT '',
+    last_modified TEXT NOT NULL DEFAULT '',
+    last_fetched  TEXT,
+    last_error    TEXT NOT NULL DEFAULT '',
+    added         TEXT NOT NULL
+);
+CREATE TABLE articles (
+    id           INTEGER PRIMARY KEY,
+    feed_id      INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key          TEXT NOT NULL,
+    guid         TEXT NOT NULL DEFAULT '',
+    url          TEXT NOT NULL DEFAULT '',
+    title        TEXT NOT NULL DEFAULT '',
+    author       TEXT NOT NULL DEFAULT '',
+    published    TEXT,
+    updated      TEXT,
+    added        TEXT NOT NULL,
+    sort_time    TEXT NOT NULL,
+    text         TEXT NOT NULL DEFAULT '',
+    summary      TEXT NOT NULL DEFAULT '',
+    categories   TEXT NOT NULL DEFAULT '[]',
+    enclosures   TEXT NOT NULL DEFAULT '[]',
+    language     TEXT NOT NULL DEFAULT '',
+    source       TEXT NOT NULL DEFAULT '',
+    related_to   INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+    content_hash TEXT NOT NULL,
+    read         INTEGER NOT NULL DEFAULT 0,
+    starred      INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (feed_id, key)
+);
+CREATE INDEX articles_sort ON articles(sort_time DESC);
+CREATE INDEX articles_feed_sort ON articles(feed_id, sort_time DESC);
+CREATE INDEX articles_url ON articles(url);
+CREATE INDEX articles_unread ON articles(read, sort_time DESC);
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+"""MIGRATIONS[i] takes a store from schema version i to i + 1."""
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def iso(when: datetime | None) -> str | None:
+    """A UTC datetime as the store's sortable text form, e.g. ``2026-11-27T08:00:00Z``."""
+    if when is None:
+        return None
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_iso(text: str | None) -> datetime | None:
+    """The inverse of :func:`iso`."""
+    if not text:
+        return None
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def content_hash(entry: Entry) -> str:
+    """A hash of what the reader sees, to tell an edited article from an unchanged one."""
+    parts = (
+        entry.title,
+        entry.link,
+        entry.author,
+        entry.text,
+        entry.summary,
+        iso(entry.updated) or "",
+    )
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+class FeedSpec(Protocol):
+    """A feed as the config lists it (see ``digest.config.FeedConfig``)."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def folder(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def full_text(self) -> str: ...
+    @property
+    def priority(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    """What storing one feed's entries did."""
+
+    new: tuple[int, ...] = ()
+    """Ids of articles inserted."""
+    updated: tuple[int, ...] = ()
+    """Ids of articles whose content changed (updated in place, marks kept)."""
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class ArticleQuery:
+    """A filter over stored articles."""
+
+    feed_ids: tuple[int, ...] = ()
+    unread: bool = False
+    starred: bool = False
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+class Store:
+    """One connection to the store at ``path`` (``":memory:"`` for tests)."""
+
+    def __init__(self, path: Path | str, *, timeout: float = 10.0) -> None:
+        self.path = path
+        if isinstance(path, Path):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the data folder {path.parent} ({exc.strerror or exc})"
+                ) from exc
+        try:
+            self._db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store {path} ({exc})") from exc
+
+    @classmethod
+    def open_default(cls, home: Path) -> Store:
+        """The store inside the data dir ``home``."""
+        return cls(home / DB_NAME)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store {self.path} was written by a newer Digest (schema {version}, "
+                f"this one knows {SCHEMA_VERSION})"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+            for step in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[step]):
+                    self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE, so writers queue instead of failing later)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"the store is busy or unwritable ({exc})") from exc
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                self._db.execute("ROLLBACK")
+                raise StoreError(f"cannot write to the store ({exc})") from exc
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    def add_feed(
+        self,
+        url: str,
+        *,
+        title: str = "",
+        folder: str = "",
+        tags: Sequence[str] = (),
+        full_text: str = "auto",
+        kind: str = "feed",
+        priority: int = 0,
+        site_url: str = "",
+    ) -> Feed:
+        """Subscribe to ``url`` (or update the user's settings if already subscribed)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO feeds (url, user_title, folder, tags, full_text, kind, priority,"
+                " site_url, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET"
+                "  user_title = CASE WHEN excluded.user_title != '' THEN excluded.user_title"
+                "                    ELSE feeds.user_title END,"
+                "  folder = excluded.folder, tags = excluded.tags, full_text = excluded.full_text,"
+                "  priority = excluded.priority,"
+                "  site_url = CASE WHEN excluded.site_url != '' THEN excluded.site_url"
+                "                  ELSE feeds.site_url END",
+                (
+                    url,
+                    title,
+                    folder,
+                    json.dumps(list(tags)),
+                    full_text,
+                    kind,
+                    priority,
+                    site_url,
+                    iso(_now()),
+                ),
+            )
+        feed = self.feed_by_url(url)
+        assert feed is not None
+        return feed
+
+    def sync_feeds(self, specs: Iterable[FeedSpec]) -> None:
+        """Subscribe to every configured feed, with the config's settings, in one transaction."""
+        added = iso(_now())
+        with self.transaction() as db:
+            for spec in specs:
+                row = (
+                    spec.url,
+                    spec.title,
+                    spec.folder,
+                    json.dumps(list(spec.tags)),
+                    spec.full_text,
+                    spec.priority,
+                )
+                current = db.execute(
+                    "SELECT url, user_title, folder, tags, full_text, priority FROM feeds"
+                    " WHERE url = ?",
+                    (spec.url,),
+                ).fetchone()
+                if current is not None and tuple(current) == row:
+                    continue
+                db.execute(
+                    "INSERT INTO feeds (url, user_title, folder, tags, full_text, priority, added)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+                    " user_title = excluded.user_title, folder = excluded.folder,"
+                    " tags = excluded.tags, full_text = excluded.full_text,"
+                    " priority = excluded.priority",
+                    (*row, added),
+                )
+
+    def remove_feed(self, feed_id: int) -> None:
+        """Unsubscribe and delete the feed's articles (the caller confirms with the user)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+    def feeds(self, *, kind: str | None = None) -> list[Feed]:
+        """Every feed with its unread and total counts, in folder then title order."""
+        sql = (
+            "SELECT f.*, COALESCE(c.unread, 0) AS unread, COALESCE(c.total, 0) AS total"
+            " FROM feeds f LEFT JOIN (SELECT feed_id, SUM(read = 0) AS unread, COUNT(*) AS total"
+            " FROM articles GROUP BY feed_id) c ON c.feed_id = f.id"
+        )
+        args: tuple[Any, ...] = ()
+        if kind is not None:
+            sql += " WHERE f.kind = ?"
+            args = (kind,)
+        sql += " ORDER BY f.folder, lower(COALESCE(NULLIF(f.user_title, ''), f.title, f.url)), f.id"
+        return [_feed(row) for row in self._db.execute(sql, args)]
+
+    def feed(self, feed_id: int) -> Feed | None:
+        return next((f for f in self._feeds_where("f.id = ?", (feed_id,))), None)
+
+    def feed_by_url(self, url: str) -> Feed | None:
+        return next((f for f in self._feeds_where("f.url = ?", (url,))), None)
+
+    def _feeds_where(self, where: str, args: tuple[Any, ...]) -> list[Feed]:
+        sql = (
+            "SELECT f.*, (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0)"
+            " AS unread, (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id) AS total"
+            f" FROM feeds f WHERE {where}"
+        )
+        return [_feed(row) for row in self._db.execute(sql, args)]
+
+    def record_fetch(
+        self,
+        feed_id: int,
+        *,
+        when: datetime,
+        error: str = "",
+        etag: str | None = None,
+        last_modified: str | None = None,
+        title: str | None = None,
+        site_url: str | None = None,
+        language: str | None = None,
+    ) -> None:
+        """Remember a fetch's outcome; on error the old validators and data stay as they were."""
+        sets = ["last_fetched = ?", "last_error = ?"]
+        args: list[Any] = [iso(when), error]
+        for column, value in (
+            ("etag", etag),
+            ("last_modified", last_modified),
+            ("title", title),
+            ("site_url", site_url),
+            ("language", language),
+        ):
+            if value is not None:
+                sets.append(f"{column} = ?")
+                args.append(value)
+        with self.transaction() as db:
+            db.execute(f"UPDATE feeds SET {', '.join(sets)} WHERE id = ?", (*args, feed_id))
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def existing_hashes(self, feed_id: int) -> dict[str, str]:
+        """key -> content hash of the feed's stored articles (to skip unchanged entries cheaply)."""
+        rows = self._db.execute(
+            "SELECT key, content_hash FROM articles WHERE feed_id = ?", (feed_id,)
+        )
+        return {row[0]: row[1] for row in rows}
+
+    def upsert_entries(
+        self, feed_id: int, entries: Iterable[Entry], *, now: datetime | None = None
+    ) -> UpsertResult:
+        """Store a feed's entries in one transaction.
+
+        A new key inserts an article; a known key with changed content updates it in place and
+        keeps its read/starred marks; an unchanged one is left alone. Duplicate keys within
+        ``entries`` keep the first. ``Entry.related_to`` (an index into ``entries``) becomes a link
+        to the stored lead article.
+        """
+        now = now or _now()
+        added = iso(now)
+        new: list[int] = []
+        updated: list[int] = []
+        unchanged = 0
+        ids_by_index: dict[int, int] = {}
+        pending_links: list[tuple[int, int]] = []
+        seen: set[str] = set()
+        with self.transaction() as db:
+            for index, entry in enumerate(entries):
+                key = article_key(entry)
+                if key in seen:
+                    continue
+                seen.add(key)
+                digest = content_hash(entry)
+                row = db.execute(
+                    "SELECT id, content_hash, added FROM articles WHERE feed_id = ? AND key = ?",
+                    (feed_id, key),
+                ).fetchone()
+                values = _entry_values(entry)
+                if row is None:
+                    sort_time = iso(entry.published or entry.updated or now)
+                    cur = db.execute(
+                        "INSERT INTO articles (feed_id, key, guid, url, title, author, published,"
+                        " updated, text, summary, categories, enclosures, language, source,"
+                        " content_hash, added, sort_time)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (feed_id, key, *values, digest, added, sort_time),
+                    )
+                    article_id = int(cur.lastrowid or 0)
+                    new.append(article_id)
+                else:
+                    article_id = int(row["id"])
+                    if row["content_hash"] == digest:
+                        unchanged += 1
+                    else:
+                        sort_time = iso(entry.published or entry.updated) or row["added"]
+                        db.execute(
+                            "UPDATE articles SET guid = ?, url = ?, title = ?, author = ?,"
+                            " published = ?, updated = ?, text = ?, summary = ?, categories = ?,"
+                            " enclosures = ?, language = ?, source = ?, content_hash = ?,"
+                            " sort_time = ? WHERE id = ?",
+                            (*values, digest, sort_time, article_id),
+                        )
+                        updated.append(article_id)
+                ids_by_index[index] = article_id
+                if entry.related_to is not None:
+                    pending_links.append((article_id, entry.related_to))
+            for article_id, lead_index in pending_links:
+                lead_id = ids_by_index.get(lead_index)
+                if lead_id is not None and lead_id != article_id:
+                    db.execute(
+                        "UPDATE articles SET related_to = ? WHERE id = ?", (lead_id, article_id)
+                    )
+        return UpsertResult(tuple(new), tuple(updated), unchanged)
+
+    def article(self, article_id: int) -> Article | None:
+        row = self._db.execute(_ARTICLE_SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
+        return _article(row) if row else None
+
+    def articles_by_url(self, url: str) -> list[Article]:
+        rows = self._db.execute(_ARTICLE_SELECT + " WHERE a.url = ? ORDER BY a.id", (url,))
+        return [_article(row) for row in rows]
+
+    def related(self, article_id: int) -> list[Article]:
+        """Articles recorded as related to ``article_id`` (e.g. an aggregator page's stories)."""
+        rows = self._db.execute(
+            _ARTICLE_SELECT + " WHERE a.related_to = ? ORDER BY a.id", (article_id,)
+        )
+        return [_article(row) for row in rows]
+
+    def articles(self, query: ArticleQuery | None = None) -> list[Article]:
+        """Articles matching ``query``, newest first."""
+        query = query or ArticleQuery()
+        where, args = _where(query)
+        sql = _ARTICLE_SELECT + where + " ORDER BY a.sort_time DESC, a.id DESC LIMIT ? OFFSET ?"
+        rows = self._db.execute(sql, (*args, query.limit, query.offset))
+        return [_article(row) for row in rows]
+
+    def count(self, query: ArticleQuery | None = None) -> int:
+        where, args = _where(query or ArticleQuery())
+        return int(self._db.execute(f"SELECT COUNT(*) FROM articles a {where}", args).fetchone()[0])
+
+    def search(self, text: str, *, limit: int = 50) -> list[Article]:
+        """Full-text search over titles and text, best matches first.
+
+        The query is taken as words to find (all of them), never as FTS syntax, so any user input
+        is safe.
+        """
+        match = fts_query(text)
+        if not match:
+            return []
+        rows = self._db.execute(
+            _ARTICLE_SELECT.replace(
+                "FROM articles a",
+                "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid",
+                1,
+            )
+            + " WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 5.0, 1.0), a.sort_time DESC"
+            " LIMIT ?",
+            (match, limit),
+        )
+        return [_article(row) for row in rows]
+
+    def mark(
+        self,
+        article_ids: Sequence[int],
+        *,
+        read: bool | None = None,
+        starred: bool | None = None,
+    ) -> int:
+        """Set read and/or starred on articles; committed before returning. Returns rows changed."""
+        sets: list[str] = []
+        args: list[Any] = []
+        if read is not None:
+            sets.append("read = ?")
+            args.append(int(read))
+        if starred is not None:
+            sets.append("starred = ?")
+            args.append(int(starred))
+        if not sets or not article_ids:
+            return 0
+        marks = ",".join("?" * len(article_ids))
+        with self.transaction() as db:
+            cur = db.execute(
+                f"UPDATE articles SET {', '.join(sets)} WHERE id IN ({marks})",
+                (*args, *article_ids),
+            )
+            return cur.rowcount
+
+    def mark_feed_read(self, feed_id: int) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE articles SET read = 1 WHERE feed_id = ? AND read = 0", (feed_id,)
+            )
+            return cur.rowcount
+
+    def integrity_ok(self) -> bool:
+        return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+_ARTICLE_SELECT = (
+    "SELECT a.*, COALESCE(NULLIF(f.user_title, ''), NULLIF(f.title, ''), f.url) AS feed_title"
+    " FROM articles a JOIN feeds f ON f.id = a.feed_id"
+)
+
+
+def fts_query(text: str) -> str:
+    """User words as an FTS5 query: each word quoted (no operators), all required, last a prefix."""
+    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words[:32]]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _where(query: ArticleQuery) -> tuple[str, tuple[Any, ...]]:
+    clauses: list[str] = []
+    args: list[Any] = []
+    if query.feed_ids:
+        clauses.append(f"a.feed_id IN ({','.join('?' * len(query.feed_ids))})")
+        args.extend(query.feed_ids)
+    if query.unread:
+        clauses.append("a.read = 0")
+    if query.starred:
+        clauses.append("a.starred = 1")
+    if query.since is not None:
+        clauses.append("a.sort_time >= ?")
+        args.append(iso(query.since))
+    if query.until is not None:
+        clauses.append("a.sort_time < ?")
+        args.append(iso(query.until))
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", tuple(args)
+
+
+def _entry_values(entry: Entry) -> tuple[Any, ...]:
+    return (
+        entry.guid,
+        entry.link,
+        entry.title,
+        entry.author,
+        iso(entry.published),
+        iso(entry.updated),
+        entry.text,
+        entry.summary,
+        json.dumps(list(entry.categories), ensure_ascii=False),
+        json.dumps([[e.url, e.type, e.length] for e in entry.enclosures]),
+        entry.language,
+        entry.source,
+    )
+
+
+def _feed(row: sqlite3.Row) -> Feed:
+    return Feed(
+        id=row["id"],
+        url=row["url"],
+        title=row["user_title"] or row["title"],
+        site_url=row["site_url"],
+        folder=row["folder"],
+        tags=tuple(json.loads(row["tags"])),
+        full_text=row["full_text"],
+        kind=row["kind"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_fetched=from_iso(row["last_fetched"]),
+        last_error=row["last_error"],
+        unread=int(row["unread"] or 0),
+        total=int(row["total"] or 0),
+    )
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"],
+        feed_id=row["feed_id"],
+        key=row["key"],
+        title=row["title"],
+        url=row["url"],
+        guid=row["guid"],
+        author=row["author"],
+        published=from_iso(row["published"]),
+        updated=from_iso(row["updated"]),
+        added=from_iso(row["added"]),
+        text=row["text"],
+        summary=row["summary"],
+        categories=tuple(json.loads(row["categories"])),
+        enclosures=tuple(Enclosure(u, t, n) for u, t, n in json.loads(row["enclosures"])),
+        language=row["language"],
+        source=row["source"],
+        related_to=row["related_to"],
+        read=bool(row["read"]),
+        starred=bool(row["starred"]),
+        feed_title=row["feed_title"],
+    )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (triggers contain ';' inside BEGIN...END)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.strip().splitlines():
+        buffer += line + "\n"
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

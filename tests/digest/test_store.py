@@ -1,0 +1,193 @@
+"""The store: schema versioning, stable identities, marks kept across edits, FTS, WAL."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from digest.errors import StoreError
+from digest.models import Entry
+from digest.store import SCHEMA_VERSION, ArticleQuery, Store, fts_query
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def entry(n: int, **kw: object) -> Entry:
+    base: dict[str, object] = {
+        "title": f"Story {n}",
+        "link": f"https://news.example/{n}",
+        "guid": f"g{n}",
+        "text": f"Body of story {n} about harbours.",
+        "published": NOW - timedelta(hours=n),
+    }
+    base.update(kw)
+    return Entry(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "s.sqlite3")
+
+
+def test_new_store_has_current_schema_and_wal(store: Store, tmp_path: Path) -> None:
+    assert store.schema_version == SCHEMA_VERSION
+    mode = sqlite3.connect(tmp_path / "s.sqlite3").execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_newer_schema_is_refused_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    db.close()
+    with pytest.raises(StoreError, match="newer Digest"):
+        Store(path)
+
+
+def test_reopening_keeps_data_and_does_not_remigrate(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    with Store(path) as s:
+        feed = s.add_feed("https://a.example/feed")
+        s.upsert_entries(feed.id, [entry(1)], now=NOW)
+    with Store(path) as s:
+        assert [a.title for a in s.articles()] == ["Story 1"]
+
+
+def test_upsert_inserts_then_skips_unchanged(store: Store) -> None:
+    feed = store.add_feed("https://a.example/feed")
+    first = store.upsert_entries(feed.id, [entry(1), entry(2)], now=NOW)
+    assert len(first.new) == 2
+    again = store.upsert_entries(feed.id, [entry(1), entry(2)], now=NOW)
+    assert again.new == () and again.updated == () and again.unchanged == 2
+    assert store.count() == 2
+
+
+def test_edited_article_updates_in_place_and_keeps_marks(store: Store) -> None:
+    feed = store.add_feed("https://a.example/feed")
+    (aid,) = store.upsert_entries(feed.id, [entry(1)], now=NOW).new
+    store.mark([aid], read=True, starred=True)
+    result = store.upsert_entries(feed.id, [entry(1, title="Story 1 (corrected)")], now=NOW)
+    assert result.updated == (aid,) and result.new == ()
+    art = store.article(aid)
+    assert art is not None
+    assert art.title == "Story 1 (corrected)" and art.read and art.starred
+    assert store.search("corrected")[0].id == aid
+    assert store.search("Story 1 (corrected)")[0].id == aid
+
+
+def test_identity_falls_back_from_guid_to_link_to_hash(store: Store) -> None:
+    feed = store.add_feed("https://a.example/feed")
+    no_guid = entry(1, guid="")
+    nothing = Entry(title="", text="A bare item with neither guid nor link.")
+    store.upsert_entries(feed.id, [no_guid, nothing], now=NOW)
+    keys = sorted(a.key for a in store.articles())
+    assert keys[0].startswith("hash:") and keys[1] == "link:https://news.example/1"
+    assert store.upsert_entries(feed.id, [no_guid, nothing], now=NOW).unchanged == 2
+
+
+def test_duplicate_keys_in_one_batch_keep_the_first(store: Store) -> None:
+    feed = store.add_feed("https://a.example/feed")
+    res = store.upsert_entries(feed.id, [entry(1), entry(1, title="Imposter")], now=NOW)
+    assert len(res.new) == 1
+    assert store.articles()[0].title == "Story 1"
+
+
+def test_same_guid_in_two_feeds_are_two_articles(store: Store) -> None:
+    a = store.add_feed("https://a.example/feed")
+    b = store.add_feed("https://b.example/feed")
+    store.upsert_entries(a.id, [entry(1)], now=NOW)
+    store.upsert_entries(b.id, [entry(1)], now=NOW)
+    assert store.count() == 2
+
+
+def test_related_to_links_to_the_lead(store: Store) -> None:
+    feed = store.add_feed("pages:saved", kind="pages")
+    lead = Entry(title="Lead", text="lead text", page_key="/p#0")
+    rel = Entry(title="Rel", text="rel text", page_key="/p#1", related_to=0)
+    ids = store.upsert_entries(feed.id, [lead, rel], now=NOW).new
+    assert [a.title for a in store.related(ids[0])] == ["Rel"]
+
+
+def test_queries_filter_and_order(store: Store) -> None:
+    a = store.add_feed("https://a.example/feed")
+    b = store.add_feed("https://b.example/feed")
+    ids = store.upsert_entries(a.id, [entry(1), entry(30)], now=NOW).new
+    store.upsert_entries(b.id, [entry(5)], now=NOW)
+    store.mark([ids[0]], read=True)
+    store.mark([ids[1]], starred=True)
+    assert [x.title for x in store.articles()] == ["Story 1", "Story 5", "Story 30"]
+    assert [x.title for x in store.articles(ArticleQuery(unread=True))] == ["Story 5", "Story 30"]
+    assert [x.title for x in store.articles(ArticleQuery(starred=True))] == ["Story 30"]
+    assert [x.title for x in store.articles(ArticleQuery(feed_ids=(b.id,)))] == ["Story 5"]
+    since = ArticleQuery(since=NOW - timedelta(hours=6))
+    assert [x.title for x in store.articles(since)] == ["Story 1", "Story 5"]
+    feeds = {f.url: f for f in store.feeds()}
+    assert feeds["https://a.example/feed"].unread == 1
+    assert feeds["https://a.example/feed"].total == 2
+
+
+def test_undated_article_sorts_by_when_it_was_added(store: Store) -> None:
+    feed = store.add_feed("https://a.example/feed")
+    store.upsert_entries(feed.id, [entry(1, published=None)], now=NOW - timedelta(days=2))
+    store.upsert_entries(feed.id, [entry(2)], now=NOW)
+    arts = store.articles()
+    assert [x.title for x in arts] == ["Story 2", "Story 1"]
+    assert arts[1].when == NOW - timedelta(days=2)
+
+
+def test_search_is_safe_for_any_input(store: Store) -> None:
+    feed = store.add_feed("https://a.example/feed")
+    store.upsert_entries(feed.id, [entry(1, title="Café harbour opens")], now=NOW)
+    for hostile in ['"', "NEAR(", "a OR", "*", "title:x", "''", ")(", "-", "AND"]:
+        store.search(hostile)
+    assert store.search("cafe")[0].title == "Café harbour opens"
+    assert store.search("harb")[0].title == "Café harbour opens"
+    assert fts_query("  ") == ""
+
+
+def test_record_fetch_error_keeps_validators(store: Store) -> None:
+    feed = store.add_feed("https://a.example/feed")
+    store.record_fetch(feed.id, when=NOW, etag='"v1"', last_modified="Tue, 01 Dec 2026")
+    store.record_fetch(feed.id, when=NOW, error="HTTP 500 Internal Server Error")
+    got = store.feed(feed.id)
+    assert got is not None
+    assert got.etag == '"v1"' and got.last_error == "HTTP 500 Internal Server Error"
+    store.record_fetch(feed.id, when=NOW, error="")
+    assert (store.feed(feed.id) or got).last_error == ""
+
+
+def test_remove_feed_deletes_its_articles(store: Store) -> None:
+    feed = store.add_feed("https://a.example/feed")
+    store.upsert_entries(feed.id, [entry(1)], now=NOW)
+    store.remove_feed(feed.id)
+    assert store.count() == 0 and store.search("harbours") == []
+
+
+def test_marks_are_committed_immediately(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    s = Store(path)
+    feed = s.add_feed("https://a.example/feed")
+    (aid,) = s.upsert_entries(feed.id, [entry(1)], now=NOW).new
+    s.mark([aid], starred=True)
+    other = sqlite3.connect(path)  # a second process's view, while the first is still open
+    assert other.execute("SELECT starred FROM articles WHERE id = ?", (aid,)).fetchone()[0] == 1
+    s.close()
+
+
+def test_sync_feeds_applies_config_settings(store: Store) -> None:
+    from digest.config import FeedConfig
+
+    store.sync_feeds([FeedConfig(url="https://a.example/feed", title="A", tags=("x",))])
+    store.sync_feeds([FeedConfig(url="https://a.example/feed", title="A2", folder="News")])
+    (feed,) = store.feeds()
+    assert (feed.title, feed.folder, feed.tags) == ("A2", "News", ())
+
+
+def test_unwritable_location_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError):
+        Store(blocker / "sub" / "s.sqlite3")
