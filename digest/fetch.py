@@ -60,7 +60,8 @@ class FetchSettings:
     read_timeout: float = 20.0
     """Longest wait for the next bytes of a response."""
     total_timeout: float = 60.0
-    """Wall-clock deadline of one fetch, redirects included, from the moment it gets its slot."""
+    """Wall-clock deadline of one fetch, redirects included, from the moment it first gets its
+    slots (time spent queued behind other fetches does not count)."""
     max_bytes: int = 10 * _MIB
     """Cap on the decoded body; also the most a compressed body may inflate to."""
     max_redirects: int = 5
@@ -169,50 +170,55 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         client = self._open()
+        loop = asyncio.get_running_loop()
         total = self.settings.total_timeout
-        async with self._slots:
-            started = time.monotonic()
-            try:
-                async with asyncio.timeout(total):
-                    result = await self._follow(client, target, headers, what)
-            except TimeoutError:
-                raise FetchError(f"timed out after {_seconds(total)} s") from None
-        return _with_defaults(result, etag, last_modified, time.monotonic() - started)
-
-    async def _follow(
-        self, client: httpx.AsyncClient, url: httpx.URL, headers: dict[str, str], what: str
-    ) -> FetchResult:
-        limit = self.settings.max_redirects
-        for _hop in range(limit + 1):
-            async with self._host_slot(url):
-                response = await self._send(client, url, headers)
+        started = deadline = 0.0
+        for _hop in range(self.settings.max_redirects + 1):
+            # Host slot first, then a global one: a fetch queued behind a busy host never holds
+            # a global slot another host could use, and one lock order rules out deadlocks.
+            async with self._host_slot(target), self._slots:
+                if not deadline:
+                    started, deadline = time.monotonic(), loop.time() + total
                 try:
-                    status = response.status_code
-                    if status in REDIRECT_STATUSES:
-                        url = _redirect_target(url, response)
-                        continue
-                    if status == 304:
-                        return FetchResult(
-                            url=str(url),
-                            status=304,
-                            etag=response.headers.get("etag", ""),
-                            last_modified=response.headers.get("last-modified", ""),
-                            not_modified=True,
-                        )
-                    if not 200 <= status < 300:
-                        raise _status_error(status, response.headers.get("retry-after"), what)
-                    content = await self._read_body(response)
-                    return FetchResult(
-                        url=str(url),
-                        status=status,
-                        content=content,
-                        content_type=response.headers.get("content-type", ""),
-                        etag=response.headers.get("etag", ""),
-                        last_modified=response.headers.get("last-modified", ""),
-                    )
-                finally:
-                    await response.aclose()
-        raise FetchError(f"too many redirects (more than {limit})")
+                    async with asyncio.timeout_at(deadline):
+                        outcome = await self._exchange(client, target, headers, what)
+                except TimeoutError:
+                    raise FetchError(f"timed out after {_seconds(total)} s") from None
+            if isinstance(outcome, FetchResult):
+                return _with_defaults(outcome, etag, last_modified, time.monotonic() - started)
+            target = outcome
+        raise FetchError(f"too many redirects (more than {self.settings.max_redirects})")
+
+    async def _exchange(
+        self, client: httpx.AsyncClient, url: httpx.URL, headers: dict[str, str], what: str
+    ) -> FetchResult | httpx.URL:
+        """One request and its response: a result, or where a redirect points."""
+        response = await self._send(client, url, headers)
+        try:
+            status = response.status_code
+            if status in REDIRECT_STATUSES:
+                return _redirect_target(url, response)
+            if status == 304:
+                return FetchResult(
+                    url=str(url),
+                    status=304,
+                    etag=response.headers.get("etag", ""),
+                    last_modified=response.headers.get("last-modified", ""),
+                    not_modified=True,
+                )
+            if not 200 <= status < 300:
+                raise _status_error(status, response.headers.get("retry-after"), what)
+            content = await self._read_body(response)
+            return FetchResult(
+                url=str(url),
+                status=status,
+                content=content,
+                content_type=response.headers.get("content-type", ""),
+                etag=response.headers.get("etag", ""),
+                last_modified=response.headers.get("last-modified", ""),
+            )
+        finally:
+            await response.aclose()
 
     async def _send(
         self, client: httpx.AsyncClient, url: httpx.URL, headers: dict[str, str]

@@ -473,6 +473,28 @@ async def test_global_limit_holds_across_hosts(http_server: LocalServer) -> None
     assert overlap(both) == 4
 
 
+async def test_a_busy_host_does_not_hold_slots_other_hosts_could_use(
+    http_server: LocalServer,
+) -> None:
+    with LocalServer() as quick:
+        http_server.add("/slow.xml", rss("slow"), delay=0.3)
+        quick.add("/quick.xml", rss("quick"))
+        settings = FetchSettings(concurrency=4, per_host=2, total_timeout=10.0)
+        finished: dict[str, float] = {}
+        started = time.monotonic()
+
+        async def timed(fetcher: Fetcher, url: str) -> None:
+            await fetcher.fetch(url)
+            finished[url] = time.monotonic() - started
+
+        async with Fetcher(settings) as fetcher:
+            slow = [timed(fetcher, http_server.url(f"/slow.xml?{n}")) for n in range(10)]
+            await asyncio.gather(*slow, timed(fetcher, quick.url("/quick.xml")))
+    assert finished[quick.url("/quick.xml")] < 0.3  # not queued behind the slow host's 1.5 s
+    assert max(finished.values()) >= 1.4
+    assert http_server.max_in_flight() == 2
+
+
 async def test_many_slow_feeds_are_fetched_in_parallel(http_server: LocalServer) -> None:
     with LocalServer() as other:
         for server in (http_server, other):
