@@ -168,10 +168,10 @@ def decode_document(content: bytes, content_type: str = "") -> tuple[str, str]:
 
 
 def _parse_xml_feed(text: str, *, url: str, now: datetime, warning: str) -> ParsedFeed:
+    # No Content-Location: feedparser would also "resolve" guids ("a1" -> "https://host/a1"),
+    # changing an entry's identity with the feed's URL. Links are resolved here instead.
     headers = {"content-type": "application/xml; charset=utf-8"}
     base = _http_url(url)
-    if base:
-        headers["content-location"] = base
     try:
         parsed = feedparser.parse(
             text.encode("utf-8", "replace"),
@@ -237,9 +237,12 @@ def _feedparser_entry(
     updated = _struct_date(dict.get(raw, "updated_parsed"), now)
     categories = (tag.get("term") or tag.get("label") for tag in raw.get("tags") or [])
     enclosures = []
-    for link in raw.get("links") or []:
-        if link.get("rel") == "enclosure":
-            enclosure = _enclosure(link.get("href"), link.get("type"), link.get("length"), base)
+    for link_detail in raw.get("links") or []:
+        if link_detail.get("rel") == "enclosure":
+            # feedparser gives every typeless Atom link the type text/html: not a media type.
+            mime = link_detail.get("type")
+            mime = "" if mime == "text/html" else mime
+            enclosure = _enclosure(link_detail.get("href"), mime, link_detail.get("length"), base)
             if enclosure is not None:
                 enclosures.append(enclosure)
     entry_language = (
@@ -248,9 +251,14 @@ def _feedparser_entry(
         or _detail_language(raw.get("title_detail"))
         or language
     )
+    link = raw.get("link")
+    if raw.get("guidislink") and link == raw.get("id"):
+        link = _http_url(link)  # a guid standing in for the link counts only as a full URL
+    else:
+        link = _http_url(link, base)
     return Entry(
         title=_title(raw.get("title"), raw.get("title_detail")) or derive_title(text),
-        link=_http_url(raw.get("link"), base),
+        link=link,
         guid=clean_line(_str(raw.get("id"))),
         author=author,
         published=published,
