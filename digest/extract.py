@@ -23,7 +23,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from digest.errors import ExtractError
-from digest.textclean import clean_line, clean_text
+from digest.textclean import clean_line, clean_text, strip_controls
 
 __all__ = [
     "FALLBACK_RATIO",
@@ -36,6 +36,9 @@ __all__ = [
 
 FALLBACK_RATIO = 0.55
 """Use the broad pass when the precise pass keeps less than this share of its words (measured)."""
+
+MIN_WORDS = 5
+"""Fewer words than this is a page of links and buttons, not an article."""
 
 _PRECISE: dict[str, Any] = {"fast": True, "favor_precision": True, "include_comments": False}
 _BROAD: dict[str, Any] = {"fast": True, "include_comments": False}
@@ -134,6 +137,15 @@ def _drop_repeated_headline(text: str, title: str) -> str:
     return text
 
 
+_BINARY = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def _looks_binary(page: str) -> bool:
+    """Whether decoded bytes are not text at all: NULs or many control characters."""
+    sample = page[:8192]
+    return "\x00" in sample or len(_BINARY.findall(sample)) > len(sample) // 20
+
+
 def _parse(page: str) -> Any:
     """The lxml tree of a page, accepting bare fragments that trafilatura alone would refuse."""
     tree = load_html(page)
@@ -213,6 +225,9 @@ def extract_article(html: bytes | str, *, url: str = "") -> ExtractedPage:
     page = decode_page(html) if isinstance(html, bytes) else html
     if not page.strip():
         raise ExtractError("the page is empty")
+    if _looks_binary(page):
+        raise ExtractError("the page is not text: it holds binary data")
+    page = strip_controls(page)  # no escape sequence may survive as '[31m' once ESC is dropped
     tree = _parse(page)
     if tree is None:
         raise ExtractError("the page is not readable HTML")
@@ -223,7 +238,7 @@ def extract_article(html: bytes | str, *, url: str = "") -> ExtractedPage:
     meta = extract_metadata(tree, default_url=base)  # reads the tree, never changes it
     title = clean_line(meta.title)
     text = clean_text(_drop_repeated_headline(clean_text(text), title))
-    if not text:
+    if _count_words(text) < MIN_WORDS:
         raise ExtractError("no article text could be found in the page")
     return ExtractedPage(
         title=title,
