@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import importlib.util
 import socket
 import ssl
+import sys
 import time
 import zlib
 from collections.abc import AsyncIterator, Iterator
@@ -45,7 +47,16 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 # brotli bomb could not be stopped at the cap. gzip and deflate are inflated here, capped.
 ACCEPT_ENCODING = "gzip, deflate"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+# httpcore (1.0.x) tries `import sniffio` each time it sets up a lock, several times per request;
+# when sniffio is not installed every attempt searches sys.path again (~1 ms per request). A None
+# in sys.modules makes the failing import fail at once; it changes nothing else, as the module
+# cannot be imported anyway.
+if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 _MIB = 1024 * 1024
+DRAIN_BYTES = 64 * 1024
+DRAIN_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,8 @@ class Fetcher:
         response = await self._send(client, url, headers)
         try:
             status = response.status_code
+            if status in REDIRECT_STATUSES or status == 304 or not 200 <= status < 300:
+                await _drain(response)
             if status in REDIRECT_STATUSES:
                 return _redirect_target(url, response)
             if status == 304:
@@ -232,6 +245,11 @@ class Fetcher:
     async def _read_body(self, response: httpx.Response) -> bytes:
         cap = self.settings.max_bytes
         too_large = f"response larger than {_size(cap)}"
+        if response.is_stream_consumed:
+            # Built in memory by a test transport (httpx.MockTransport): nothing left to stream.
+            if len(response.content) > cap:
+                raise FetchError(too_large)
+            return response.content
         inflater = _Inflater.for_encoding(response.headers.get("content-encoding", ""))
         declared = response.headers.get("content-length", "")
         if inflater is None and declared.isdigit() and int(declared) > cap:
@@ -274,6 +292,22 @@ class Fetcher:
                 return "connection lost before the whole response arrived"
             return "the server closed the connection without answering"
         return clean_line(f"network error: {exc}") or "network error"
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read a small unwanted body (a 304's, a redirect's, an error page's) within a second, so
+    the connection goes back to the pool instead of being closed; give up on anything bigger."""
+    if response.is_stream_consumed:
+        return  # already in memory (a response built in a test transport)
+    length = response.headers.get("content-length", "")
+    if response.status_code != 304 and not (length.isdigit() and int(length) <= DRAIN_BYTES):
+        return
+    try:
+        async with asyncio.timeout(DRAIN_SECONDS):
+            async for _chunk in response.aiter_raw():
+                pass
+    except (TimeoutError, httpx.HTTPError):
+        pass  # the connection is closed instead; the answer itself is already known
 
 
 class _Inflater:

@@ -30,6 +30,7 @@ Counters (all thread-safe; ``reset()`` forgets routes and counters)::
     server.total_bodies_sent() the same over all paths
     server.bytes_sent(path)    body bytes written for the path (what a client actually pulled)
     server.requests(path)      the request headers of each request, in order (case-insensitive)
+    server.connections()       TCP connections accepted (keep-alive reuses them)
     server.max_in_flight()     most requests being answered at the same moment
     server.intervals()         (start, end) monotonic times of every answered request
 
@@ -87,6 +88,10 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 10  # an idle keep-alive connection is dropped after this many seconds
     server: _Server
 
+    def setup(self) -> None:
+        super().setup()
+        self.server.owner._connected()
+
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: tests read counters, not logs."""
 
@@ -129,6 +134,7 @@ class LocalServer:
         self._requests: dict[str, list[Message]] = defaultdict(list)
         self._in_flight = 0
         self._max_in_flight = 0
+        self._connections = 0
         self._intervals: list[tuple[float, float]] = []
 
     # -- life ------------------------------------------------------------------------------
@@ -166,6 +172,7 @@ class LocalServer:
             self._bytes.clear()
             self._requests.clear()
             self._max_in_flight = self._in_flight
+            self._connections = 0
             self._intervals.clear()
 
     def url(self, path: str) -> str:
@@ -259,6 +266,15 @@ class LocalServer:
     def requests(self, path: str) -> list[Message]:
         with self._lock:
             return list(self._requests.get(path, []))
+
+    def connections(self) -> int:
+        """TCP connections accepted (a client that keeps connections alive opens few)."""
+        with self._lock:
+            return self._connections
+
+    def _connected(self) -> None:
+        with self._lock:
+            self._connections += 1
 
     def max_in_flight(self) -> int:
         with self._lock:

@@ -105,6 +105,23 @@ async def test_conditional_get_sends_validators_and_downloads_no_body(
     assert http_server.bodies_sent("/feed.xml") == 1
 
 
+async def test_connections_are_kept_alive_through_304s_redirects_and_errors(
+    http_server: LocalServer,
+) -> None:
+    http_server.add("/feed.xml", rss("alive"), etag="v1")
+    http_server.redirect_to("/old.xml", "/feed.xml", status=301)
+    http_server.add("/gone.xml", b"<html>gone</html>", status=410)
+    async with Fetcher(FAST) as fetcher:
+        first = await fetcher.fetch(http_server.url("/feed.xml"))
+        for _ in range(3):
+            await fetcher.fetch(http_server.url("/feed.xml"), etag=first.etag)
+            await fetcher.fetch(http_server.url("/old.xml"), etag=first.etag)
+            with pytest.raises(FetchError):
+                await fetcher.fetch(http_server.url("/gone.xml"))
+    assert http_server.total_hits() == 1 + 3 * 4
+    assert http_server.connections() == 1
+
+
 async def test_if_modified_since_alone_gets_304(http_server: LocalServer) -> None:
     http_server.add("/feed.xml", rss("lm"), last_modified=LAST_MODIFIED)
     result = await fetch(http_server.url("/feed.xml"), last_modified=LAST_MODIFIED)
@@ -131,6 +148,19 @@ async def test_304_without_validators_keeps_the_ones_sent() -> None:
         result = await fetcher.fetch("http://feeds.test/x", etag='"abc"', last_modified="lm")
     assert result.not_modified
     assert (result.etag, result.last_modified) == ('"abc"', "lm")
+
+
+async def test_injected_transport_replaces_the_network() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/big":
+            return httpx.Response(200, content=b"x" * (MIB + 1))
+        return httpx.Response(200, content=rss("mock"), headers={"ETag": '"m"'})
+
+    async with Fetcher(FAST, transport=httpx.MockTransport(answer)) as fetcher:
+        result = await fetcher.fetch("https://feeds.test/feed.xml")
+        with pytest.raises(FetchError, match="^response larger than 1 MB$"):
+            await fetcher.fetch("https://feeds.test/big")
+    assert (result.content, result.etag) == (rss("mock"), '"m"')
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "deflate-raw"])
