@@ -77,6 +77,7 @@ _HTML_PAGE = re.compile(
 _HTML_INSIDE = re.compile(r"<html[\s>]|<body[\s>]", re.IGNORECASE)
 _XML_ROOT = re.compile(r"<([A-Za-z_][\w:.-]*)")
 _JSON_FEED_VERSION = re.compile(r"\Ahttps?://jsonfeed\.org/version/", re.IGNORECASE)
+_JSON_FEED_HINTS = ("jsonfeed.org/version", '"content_html"', '"content_text"', '"home_page_url"')
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
 
 
@@ -331,8 +332,10 @@ def _parse_json_feed(text: str, *, url: str, now: datetime, warning: str) -> Par
     try:
         document = json.loads(text, strict=False)  # strict=False: raw tabs/newlines in strings
     except json.JSONDecodeError as exc:
-        what = "invalid JSON Feed" if "jsonfeed.org/version" in text else "not a feed: invalid JSON"
-        raise ParseError(f"{what} ({exc.msg}, line {exc.lineno} column {exc.colno})") from exc
+        looks_like_json_feed = any(hint in text for hint in _JSON_FEED_HINTS)
+        what = "invalid JSON Feed" if looks_like_json_feed else "not a feed: invalid JSON"
+        message = clean_line(exc.msg).removesuffix(" at")
+        raise ParseError(f"{what} ({message} at line {exc.lineno}, column {exc.colno})") from exc
     except (RecursionError, ValueError) as exc:
         raise ParseError("not a feed: invalid JSON (nested too deeply or malformed)") from exc
     if not isinstance(document, dict) or not _JSON_FEED_VERSION.match(
