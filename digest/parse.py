@@ -22,7 +22,8 @@ Decisions worth knowing:
 * An entry without a title gets one derived from its text: the first sentence, or the first
   ~80 characters cut at a word. An entry with neither keeps ``""``.
 * Entries with the same identity (guid, else link, else content: :func:`~digest.models.article_key`)
-  appear once: the first is kept, later duplicates are dropped.
+  appear once: the first is kept, later duplicates are dropped. Entries with nothing to show or
+  identify them (no title, link, guid, text or enclosure) are dropped.
 * Authors: the entry's own, else its Atom ``<source>``'s, else (Atom and JSON Feed only, as their
   specs say) the feed's. Several authors are joined with ", ".
 """
@@ -391,7 +392,8 @@ def _json_entry(
     guid = item.get("id")
     link = _http_url(item.get("url"), base) or _http_url(item.get("external_url"), base)
     enclosures = []
-    for attachment in item.get("attachments") or []:
+    attachments = item.get("attachments")
+    for attachment in attachments if isinstance(attachments, list) else ():
         if isinstance(attachment, Mapping):
             enclosure = _enclosure(
                 attachment.get("url"),
@@ -531,10 +533,12 @@ def _unique_enclosures(enclosures: Iterable[Enclosure]) -> Iterable[Enclosure]:
 
 
 def _unique(entries: Iterable[Entry]) -> tuple[Entry, ...]:
-    """Entries with distinct identities, the first of each kept."""
+    """Entries with distinct identities, the first of each kept; empty entries dropped."""
     seen: set[str] = set()
     kept = []
     for entry in entries:
+        if not (entry.title or entry.link or entry.guid or entry.text or entry.enclosures):
+            continue
         key = article_key(entry)
         if key not in seen:
             seen.add(key)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from digest.errors import ParseError
@@ -489,6 +489,41 @@ def test_arbitrary_item_text_yields_clean_fields(title: str, body: str) -> None:
         for field in text_fields(entry):
             assert not CONTROL.search(field)
         assert "\n" not in entry.title
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+ITEM_KEYS = (
+    "id url external_url title content_html content_text summary date_published date_modified"
+    " author authors tags attachments language"
+).split()
+
+
+@settings(max_examples=150, deadline=None)
+@example({key: 5 for key in ITEM_KEYS}, {"authors": 5})
+@example({key: {"url": []} for key in ITEM_KEYS}, {"language": []})
+@example({key: [None, 1.5, {"name": 3, "url": 4}] for key in ITEM_KEYS}, {"title": {}})
+@given(
+    st.dictionaries(st.sampled_from(ITEM_KEYS), json_values, max_size=8),
+    st.dictionaries(
+        st.sampled_from(["title", "home_page_url", "language", "authors"]), json_values
+    ),
+)
+def test_json_feed_with_any_field_types_raises_nothing_but_parse_error(
+    item: dict[str, object], top: dict[str, object]
+) -> None:
+    document = {**top, "version": "https://jsonfeed.org/version/1.1", "items": [item]}
+    try:
+        feed = parse_feed(json.dumps(document).encode(), now=NOW)
+    except ParseError:
+        return
+    for entry in feed.entries:
+        assert all(isinstance(field, str) for field in text_fields(entry))
 
 
 def test_derive_title() -> None:
