@@ -5,7 +5,9 @@ returns a :class:`~digest.models.ParsedFeed`: one entry for an ordinary article 
 through :mod:`digest.extract`, ``.txt``/``.md`` as plain text), or several for a multi-story
 aggregator page (a lead story followed by "Related Articles"), found by general rules on the
 page's structure (a title line, often repeated, then a source and date or "N hours ago" line) and
-cleaned of the site's clutter (logos, buttons, comment boxes, app-store banners). It is pure: it
+cleaned of the site's clutter (logos, buttons, comment boxes, app-store banners). In HTML, where
+sidebar cards look like stories too, a page is an aggregator only when its first story is the
+article the extractor finds and the others sit under a "Related" header. It is pure: it
 never reads the disk, the network or the clock (relative times are resolved against the ``now``
 it is given), and every string it returns is cleaned with :mod:`digest.textclean`.
 """
@@ -83,10 +85,9 @@ _UI_LINE = re.compile(
 """Whole lines that are a site's buttons, banners and boxes rather than anybody's writing."""
 
 _CALL_TO_ACTION = re.compile(
-    r"\b(?:download|get|install) (?:the|our) (?:free )?app\b|\bapp ?store\b|\bgoogle play\b"
-    r"|\bsign up for (?:our|the) [\w ]*newsletter\b|\bsubscribe to (?:our|the) [\w ]*newsletter\b"
-    r"|\bsign in to access your\b",
-    re.IGNORECASE,
+    r"(?i:\b(?:download|get|install) (?:our|the))(?: [A-Z][\w-]*)? (?i:(?:free )?app)\b"
+    r"|(?i:\b(?:sign up|subscribe) (?:for|to) (?:our|the)(?: [\w-]+){0,3} newsletter)\b"
+    r"|(?i:\bsign in to access your)\b"
 )
 """Phrases that make a short line an advertisement for the site itself."""
 
@@ -108,7 +109,7 @@ def _is_ui_line(line: str) -> bool:
     return bool(
         _UI_LINE.match(line)
         or _GLUED_TOKEN.match(line)
-        or (len(line) <= 300 and _CALL_TO_ACTION.search(line))
+        or (len(line) <= 200 and _CALL_TO_ACTION.search(line))
     )
 
 
@@ -187,7 +188,7 @@ _UNITS = {
 _RELATIVE = re.compile(
     r"^(?P<prefix>.{0,60}?)(?P<count>\d+|an?|one)\s*"
     r"(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?"
-    r"|[smhdwy])\s+ago$|^(?P<prefix2>.{0,60}?)(?P<word>just now|yesterday|today)$",
+    r"|[smhdwy])\s+ago$|^(?P<prefix2>.{0,30}?)(?P<word>just now|yesterday|today)$",
     re.IGNORECASE,
 )
 _LABEL_WORDS = frozenset("time updated posted published edited date clock".split())
@@ -553,13 +554,39 @@ def _site_home(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else ""
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.casefold())
+    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
+
+
+def _is_lead(story: _Story, page: ExtractedPage | None) -> bool:
+    """Whether a story found in a page's layout is the page's own article, not a sidebar card.
+
+    The lead of an aggregator page is the article the extractor finds: its title is (part of)
+    the page's title, and most of its text is in the extracted text.
+    """
+    if page is None:
+        return True
+    title, page_title = _shingles(story.title), _shingles(page.title)
+    if not page_title or not title <= page_title:
+        return False
+    lead = _shingles(_story_text(story))
+    return len(lead & _shingles(page.text)) >= 0.5 * len(lead)
+
+
 def _read_html(text: str, name: str, key_base: str, now: datetime | None) -> ParsedFeed:
     try:
         page: ExtractedPage | None = extract_article(text)
     except ExtractError:
         page = None
-    stories = _with_text(_stories(_html_lines(text)))
-    if len(stories) >= 2:
+    found = _with_text(_stories(_html_lines(text)))
+    # In HTML, cards in sidebars look like stories too: only the page's own article followed by
+    # stories under a "Related" header make an aggregator page.
+    stories = found[:1] + [story for story in found[1:] if story.related]
+    if len(stories) >= 2 and _is_lead(stories[0], page):
         link = page.url if page else ""
         entries = _aggregator_entries(stories, key_base, now, lead_link=link)
         return ParsedFeed(

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from digest.errors import ParseError
 from digest.models import Entry, ParsedFeed
 from digest.pages import read_saved_page
-from tests.conftest import SHARED
+from tests.conftest import SHARED, need_corpora
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 NOW = datetime(2025, 6, 7, 12, 0, tzinfo=UTC)
@@ -227,6 +227,68 @@ def test_html_aggregator_page() -> None:
             assert word not in entry.text
 
 
+def test_html_sidebar_cards_do_not_make_an_aggregator() -> None:
+    card = (
+        "<div class='card'><h3>{title}</h3><div>Wire Service · 2 hours ago</div>"
+        "<p>{teaser} The council said more details would follow at the next public meeting in"
+        " the town hall.</p></div>"
+    )
+    cards = "".join(
+        card.format(title=title, teaser=teaser)
+        for title, teaser in (
+            ("Bus Lane Plan Goes Out to Consultation", "Residents can comment until May."),
+            ("Market Square Trees to Be Replaced", "Six limes are diseased, a survey found."),
+        )
+    )
+    article = "".join(
+        f"<p>{p}</p>"
+        for p in (
+            "The swimming baths on the river bank will reopen in the spring after a two-year"
+            " repair of the roof and the boilers, the trust that runs them announced.",
+            "Swimmers had campaigned for the repair since the roof began to leak, and a share"
+            " offer raised most of the money within a month.",
+            "The trust plans early-morning sessions for lane swimming and a weekly family hour.",
+        )
+    )
+    content = (
+        "<html><head><title>Swimming baths to reopen</title></head><body>"
+        "<article><h1>Swimming baths to reopen</h1><div>Town Crier · 14/03/2024</div>"
+        f"{article}</article>"
+        f"<aside>{cards}</aside></body></html>"
+    ).encode()
+    parsed = read_saved_page(content, name="baths.html", key_base="k", now=NOW)
+    assert parsed.kind == "html"
+    (entry,) = parsed.entries
+    assert entry.title == "Swimming baths to reopen"
+    assert "share offer raised most of the money" in entry.text
+    assert "Bus Lane" not in entry.text
+
+
+# Benchmark pages whose sidebars, bylines and cards once looked like stories to the rules.
+LOOKALIKES = (
+    "0d46122928", "2c46804d9d", "33fe2471fd", "34a7328535", "358cc4a080", "3cb5e2f466",
+    "624fcd903d", "70cb2d5bca", "7a664e40d2", "8380689f35", "87bf60570e", "aadb38e527",
+    "ba4dfe2d3e", "bdb56ac835", "c467d50755", "c7e39ac49f", "e1c7023ee2", "e4c6a3b482",
+    "fde930b018",
+)  # fmt: skip
+
+
+def test_real_article_pages_stay_single_articles() -> None:
+    from bench.extract import load_corpus
+    from digest.extract import extract_article
+
+    pages, _ = load_corpus(need_corpora("article-extraction-benchmark"))
+    keys = sorted(pages)
+    chosen = keys[:15] + [k for k in keys if k.startswith(LOOKALIKES)]
+    assert len(chosen) == 15 + len(LOOKALIKES)
+    for i, key in enumerate(chosen):
+        parsed = read_saved_page(pages[key].encode(), name=f"{key}.html", key_base=key)
+        assert parsed.kind == "html", key
+        (entry,) = parsed.entries
+        if i < 5:
+            assert entry.text == extract_article(pages[key]).text
+
+
 # --- single articles ----------------------------------------------------------------------------
 
 
@@ -320,6 +382,19 @@ def test_diary_with_dated_sections_is_not_an_aggregator() -> None:
     assert entry.title == "A Week Walking the Coast Path"
     assert "Monday in the hills\n03-06-2024" in entry.text
     assert entry.text.endswith("from the rocks below.")
+
+
+def test_sentences_about_apps_and_newsletters_are_kept() -> None:
+    body = (
+        "Apple's App Store fees were cut by the court.\n"
+        "Users who download the banking app were warned about the outage.\n"
+        "The newsletter she founded in 2019 now has forty thousand readers.\n"
+        "Get the app\n"
+        "Download our app today from your preferred app store and start exploring.\n"
+    )
+    content = ("Apps in Court\n\n" + body).encode()
+    (entry,) = read_saved_page(content, name="apps.md", key_base="k").entries
+    assert entry.text.split("\n") == body.split("\n")[:3]
 
 
 def test_latin1_text_file() -> None:
