@@ -146,9 +146,12 @@ class Fetcher:
             s = self.settings
             self._client = httpx.AsyncClient(
                 transport=self._transport,
+                # The semaphores bound the requests in flight; the pool only has to keep enough
+                # idle connections that a busy host never evicts another host's (a pool capped
+                # at `concurrency` reconnects whenever the mix of hosts in flight shifts).
                 limits=httpx.Limits(
-                    max_connections=s.concurrency,
-                    max_keepalive_connections=s.concurrency,
+                    max_connections=None,
+                    max_keepalive_connections=4 * s.concurrency,
                     keepalive_expiry=30.0,
                 ),
                 timeout=httpx.Timeout(

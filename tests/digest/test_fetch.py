@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import random
 import socket
 import time
 import tracemalloc
@@ -523,6 +524,20 @@ async def test_a_busy_host_does_not_hold_slots_other_hosts_could_use(
     assert finished[quick.url("/quick.xml")] < 0.3  # not queued behind the slow host's 1.5 s
     assert max(finished.values()) >= 1.4
     assert http_server.max_in_flight() == 2
+
+
+async def test_connections_survive_a_shifting_mix_of_hosts(http_server: LocalServer) -> None:
+    with LocalServer() as other:
+        for server in (http_server, other):
+            for n in range(30):
+                server.add(f"/feed/{n}.xml", rss(f"f{n}"), delay=0.01)
+        urls = [s.url(f"/feed/{n}.xml") for s in (http_server, other) for n in range(30)]
+        random.Random(7).shuffle(urls)
+        settings = FetchSettings(concurrency=4, per_host=4, total_timeout=10.0)
+        async with Fetcher(settings) as fetcher:
+            await asyncio.gather(*(fetcher.fetch(url) for url in urls))
+        opened = http_server.connections() + other.connections()
+    assert opened <= 8  # at most per_host connections to each host, each kept alive
 
 
 async def test_many_slow_feeds_are_fetched_in_parallel(http_server: LocalServer) -> None:
