@@ -179,9 +179,9 @@ class Fetcher:
     ) -> FetchResult:
         target = _checked_url(url)
         headers = {"Accept": accept}
-        if etag:
+        if _sendable(etag):
             headers["If-None-Match"] = etag
-        if last_modified:
+        if _sendable(last_modified):
             headers["If-Modified-Since"] = last_modified
         client = self._open()
         loop = asyncio.get_running_loop()
@@ -395,6 +395,11 @@ def _checked_url(url: str) -> httpx.URL:
     if not parsed.host:
         raise FetchError("invalid address: no host name")
     return parsed
+
+
+def _sendable(value: str) -> bool:
+    """Whether a stored validator can go back in a header (non-empty, no control characters)."""
+    return bool(value) and all(0x20 <= ord(ch) <= 0xFF and ord(ch) != 0x7F for ch in value)
 
 
 def _redirect_target(current: httpx.URL, response: httpx.Response) -> httpx.URL:

@@ -123,6 +123,17 @@ async def test_connections_are_kept_alive_through_304s_redirects_and_errors(
     assert http_server.connections() == 1
 
 
+async def test_validators_that_cannot_be_headers_are_not_sent(http_server: LocalServer) -> None:
+    http_server.add("/feed.xml", rss("odd"), etag="v1")
+    result = await fetch(
+        http_server.url("/feed.xml"), etag='"v1"\r\nX-Evil: 1', last_modified="\u2603"
+    )
+    assert result.content == rss("odd")
+    (request,) = http_server.requests("/feed.xml")
+    assert request["If-None-Match"] is None and request["X-Evil"] is None
+    assert request["If-Modified-Since"] is None
+
+
 async def test_if_modified_since_alone_gets_304(http_server: LocalServer) -> None:
     http_server.add("/feed.xml", rss("lm"), last_modified=LAST_MODIFIED)
     result = await fetch(http_server.url("/feed.xml"), last_modified=LAST_MODIFIED)
