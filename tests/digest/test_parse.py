@@ -425,6 +425,31 @@ def test_billion_laughs_neither_hangs_nor_expands() -> None:
     assert all("hahahaha" not in field and len(field) < 1000 for field in fields)
 
 
+def test_a_one_line_entity_bomb_never_reaches_the_xml_parser() -> None:
+    laughs = "".join(f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    content = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "ha">{laughs}'
+        ']><rss version="2.0"><channel><title>t</title>'
+        "<item><title>x</title><guid>1</guid><description>&l9;</description></item>"
+        "</channel></rss>"
+    ).encode()
+    started = time.perf_counter()
+    feed = parse_feed(content, now=NOW)
+    assert time.perf_counter() - started < 5
+    assert "amplification" not in feed.warning  # expat never saw the nested declarations
+    assert "haha" not in feed.entries[0].text
+
+
+def test_harmless_declared_entities_still_work_on_one_line() -> None:
+    content = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY longdash "&#8212;"><!ENTITY who "Ann">]>'
+        b'<rss version="2.0"><channel><title>a &longdash; b</title>'
+        b"<item><title>by &who;</title><guid>1</guid></item></channel></rss>"
+    )
+    feed = parse_feed(content, now=NOW)
+    assert (feed.title, feed.entries[0].title, feed.warning) == ("a — b", "by Ann", "")
+
+
 def test_external_entities_never_read_local_files(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-MARKER")
