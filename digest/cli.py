@@ -200,10 +200,6 @@ def _sync_config(store: Store, config: Config) -> None:
     """Make the store's subscriptions include the config's feeds (with their settings)."""
     if config.feeds:
         store.sync_feeds(config.feeds)
-    elif not config.exists and not store.feeds():
-        from digest.refresh import load_samples
-
-        load_samples(store)
 
 
 def _now() -> datetime:
@@ -222,6 +218,10 @@ def _cmd_today(args: argparse.Namespace, config: Config, store: Store) -> int:
 
     now = _now()
     con = output.console()
+    if not config.exists and not store.feeds():
+        from digest.refresh import load_samples
+
+        load_samples(store, now=now)
     since = now.replace(hour=0, minute=0, second=0, microsecond=0)
     articles = store.articles(ArticleQuery(since=since, limit=200))
     heading = "Today"
@@ -600,6 +600,7 @@ def _cmd_mark(args: argparse.Namespace, config: Config, store: Store) -> int:
 
 def _cmd_import_opml(args: argparse.Namespace, config: Config, store: Store) -> int:
     from digest.opml import parse_opml
+    from digest.textclean import clean_line
 
     try:
         content = args.file.read_bytes()
@@ -615,7 +616,7 @@ def _cmd_import_opml(args: argparse.Namespace, config: Config, store: Store) -> 
             feed.url, title=feed.title, folder=feed.folder, tags=feed.tags, site_url=feed.site_url
         )
     for warning in result.warnings:
-        _error(f"skipped: {warning}")
+        sys.stderr.write(f"digest: warning: {clean_line(warning)}\n")
     sys.stdout.write(
         f"Imported {added} new feed{'s' if added != 1 else ''} "
         f"({len(result.feeds) - added} already subscribed, {len(result.warnings)} skipped); "

@@ -41,14 +41,31 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
     config = load_config(example)
     assert config.feeds and config.feeds[0].url.startswith("https://")
     text = example.read_text()
-    for key in ("concurrency", "per_host", "connect_timeout", "read_timeout", "total_timeout",
-                "max_size_mb", "max_redirects", "user_agent", "full_text", "tags", "folder",
-                "folders", "method", "sentences", "ratio", "priority"):
+    for key in (
+        "concurrency",
+        "per_host",
+        "connect_timeout",
+        "read_timeout",
+        "total_timeout",
+        "max_size_mb",
+        "max_redirects",
+        "user_agent",
+        "full_text",
+        "tags",
+        "folder",
+        "folders",
+        "method",
+        "sentences",
+        "ratio",
+        "priority",
+    ):
         assert key in text, key
 
 
 def test_full_config(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 [fetch]
 concurrency = 4
 per_host = 2
@@ -68,7 +85,8 @@ url = "https://a.example/feed"
 title = "A"
 tags = ["tech", "daily"]
 full_text = "always"
-""")
+""",
+    )
     config = load_config(path)
     assert config.fetch.concurrency == 4 and config.fetch.per_host == 2
     assert config.fetch.max_bytes == int(2.5 * 1024 * 1024)
@@ -82,11 +100,20 @@ full_text = "always"
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[fetch]\nconcurency = 3\n", "unknown key 'concurency' in [fetch] (did you mean 'concurrency'?)"),
-        ("[[feeds]]\nurl = 'https://a'\nfull_text = 'sometimes'\n", "feeds[0].full_text must be one of"),
+        (
+            "[fetch]\nconcurency = 3\n",
+            "unknown key 'concurency' in [fetch] (did you mean 'concurrency'?)",
+        ),
+        (
+            "[[feeds]]\nurl = 'https://a'\nfull_text = 'sometimes'\n",
+            "feeds[0].full_text must be one of",
+        ),
         ("[[feeds]]\ntitle = 'x'\n", "feeds[0].url is missing"),
         ("[[feeds]]\nurl = 'ftp://a'\n", "feeds[0].url must start with http"),
-        ("[fetch]\nconcurrency = 'many'\n", "fetch.concurrency must be a whole number (got a string)"),
+        (
+            "[fetch]\nconcurrency = 'many'\n",
+            "fetch.concurrency must be a whole number (got a string)",
+        ),
         ("[fetch]\nconcurrency = 0\n", "fetch.concurrency must be between 1 and 256"),
         ("[fetch]\ntotal_timeout = -1\n", "fetch.total_timeout must not be negative"),
         ("feeds = 3\n", "feeds must be a list of tables"),

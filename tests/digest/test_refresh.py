@@ -1,0 +1,139 @@
+"""Refresh end to end against a real loopback HTTP server: store, 304s, failures, full text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from digest.fetch import FetchSettings
+from digest.refresh import ingest_pages, load_samples, refresh_feeds
+from digest.store import Store
+from tests.digest.feedgen import article_page, rss
+from tests.httpserver import LocalServer
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+FAST = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=3)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "s.sqlite3")
+
+
+def test_refresh_stores_then_uses_conditional_get(store: Store, http_server: LocalServer) -> None:
+    http_server.add("/a.xml", rss("alpha", 4), etag='"a1"')
+    http_server.add("/b.xml", rss("beta", 2), last_modified="Thu, 26 Nov 2026 10:00:00 GMT")
+    for path in ("/a.xml", "/b.xml"):
+        store.add_feed(http_server.url(path))
+    report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=0)
+    assert (report.feeds, report.new_articles, report.failed) == (2, 6, ())
+    titles = {f.url: f.title for f in store.feeds()}
+    assert titles[http_server.url("/a.xml")] == "The alpha Times"
+
+    again = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=0)
+    assert again.not_modified == 2 and again.new_articles == 0
+    assert http_server.bodies_sent("/a.xml") == 1 and http_server.bodies_sent("/b.xml") == 1
+    second = http_server.requests("/a.xml")[1]
+    assert second["If-None-Match"] == '"a1"'
+    assert http_server.requests("/b.xml")[1]["If-Modified-Since"] == "Thu, 26 Nov 2026 10:00:00 GMT"
+
+
+def test_one_broken_feed_never_stops_the_others(store: Store, http_server: LocalServer) -> None:
+    http_server.add("/good.xml", rss("good", 3))
+    http_server.add("/gone.xml", b"", status=410)
+    http_server.add(
+        "/page.html",
+        b"<!doctype html><html><body><p>Hello</p></body></html>",
+        content_type="text/html",
+    )
+    http_server.add("/broken.xml", b"<rss><channel><title>x</title><item><title>unclosed")
+    http_server.stall_after_headers("/stall.xml", seconds=10)
+    for path in ("/good.xml", "/gone.xml", "/page.html", "/broken.xml", "/stall.xml"):
+        store.add_feed(http_server.url(path))
+    report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=0)
+    errors = {o.feed.url.rsplit("/", 1)[1]: o.error for o in report.failed}
+    assert report.new_articles >= 3
+    assert "410" in errors["gone.xml"]
+    assert "HTML" in errors["page.html"]
+    assert "stall.xml" in errors
+    assert all("\n" not in e and e for e in errors.values())
+    feeds = {f.url.rsplit("/", 1)[1]: f for f in store.feeds()}
+    assert feeds["gone.xml"].last_error == errors["gone.xml"]
+    assert feeds["good.xml"].last_error == "" and feeds["good.xml"].total == 3
+
+
+def test_failure_keeps_stored_articles_and_marks(store: Store, http_server: LocalServer) -> None:
+    http_server.add("/a.xml", rss("alpha", 3))
+    feed = store.add_feed(http_server.url("/a.xml"))
+    refresh_feeds(store, [feed], FAST, now=NOW, workers=0)
+    ids = [a.id for a in store.articles()]
+    store.mark(ids[:1], read=True, starred=True)
+    http_server.add("/a.xml", b"<html>oops</html>", status=500)
+    report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=0)
+    assert len(report.failed) == 1 and "500" in report.failed[0].error
+    kept = store.article(ids[0])
+    assert kept is not None and kept.read and kept.starred
+    assert store.count() == 3
+
+
+def test_edited_item_updates_in_place(store: Store, http_server: LocalServer) -> None:
+    http_server.add("/a.xml", rss("alpha", 2))
+    feed = store.add_feed(http_server.url("/a.xml"))
+    refresh_feeds(store, [feed], FAST, now=NOW, workers=0)
+    first = store.articles()[0]
+    store.mark([first.id], starred=True)
+    http_server.add("/a.xml", rss("alpha", 2).replace(b"alpha item 0", b"alpha item 0 (updated)"))
+    report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=0)
+    assert report.new_articles == 0 and report.updated_articles == 1
+    art = store.article(first.id)
+    assert art is not None and art.title == "alpha item 0 (updated)" and art.starred
+
+
+def test_teaser_feed_gets_full_text(store: Store, http_server: LocalServer) -> None:
+    base = http_server.url("")
+    http_server.add("/t.xml", rss("teasy", 2, teaser=True, link_base=base.rstrip("/")))
+    http_server.add("/story/0", article_page("Ferry timetable"), content_type="text/html")
+    http_server.add("/story/1", b"", status=404)
+    feed = store.add_feed(http_server.url("/t.xml"))
+    refresh_feeds(store, [feed], FAST, now=NOW, workers=0)
+    arts = {a.title: a for a in store.articles()}
+    assert "paragraph 3 tells" in arts["teasy item 0"].text
+    assert arts["teasy item 1"].text.startswith("The council of teasy met")  # kept the teaser
+    never = store.add_feed(http_server.url("/t.xml"), full_text="never")
+    assert never.full_text == "never"
+
+
+def test_parsing_in_worker_processes(store: Store, http_server: LocalServer) -> None:
+    for n in range(6):
+        http_server.add(f"/{n}.xml", rss(f"site{n}", 5))
+        store.add_feed(http_server.url(f"/{n}.xml"))
+    report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=2)
+    assert report.new_articles == 30 and not report.failed
+
+
+def test_saved_pages_are_not_duplicated(store: Store, tmp_path: Path) -> None:
+    page = tmp_path / "note.txt"
+    page.write_text("Harbour notes\n\nThe ferry runs later from Monday. Residents asked for it.\n")
+    first = ingest_pages(store, [page], now=NOW)
+    assert first[0].new == 1
+    second = ingest_pages(store, [tmp_path], now=NOW)
+    assert second[0].new == 0 and store.count() == 1
+    (article,) = store.articles()
+    assert article.title == "Harbour notes"
+
+
+def test_bad_saved_page_gives_a_reason(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "data.xyz"
+    bad.write_bytes(b"\x00\x01")
+    (outcome,) = ingest_pages(store, [bad], now=NOW)
+    assert "unsupported file type .xyz" in outcome.error
+
+
+def test_samples_load_once_and_are_recent(store: Store) -> None:
+    new = load_samples(store, now=NOW)
+    assert new >= 20
+    newest = store.articles()[0]
+    assert newest.when == NOW
+    assert {f.kind for f in store.feeds()} == {"sample"}
