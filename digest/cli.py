@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -222,12 +222,11 @@ def _cmd_today(args: argparse.Namespace, config: Config, store: Store) -> int:
         from digest.refresh import load_samples
 
         load_samples(store, now=now)
-    since = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    articles = store.articles(ArticleQuery(since=since, limit=200))
-    heading = "Today"
+    articles = store.articles(ArticleQuery(since=now - timedelta(hours=24), limit=200))
+    heading = "The last 24 hours"
     if not articles:
         articles = store.articles(ArticleQuery(limit=30))
-        heading = "Nothing arrived today: the most recent stories"
+        heading = "Nothing arrived in the last 24 hours: the most recent stories"
     if not config.exists:
         con.print(
             Text(
