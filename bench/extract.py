@@ -141,13 +141,13 @@ def run(
     elapsed = 0.0
     failures = 0
     for key, page in pages.items():
-        started = time.perf_counter()
+        started = time.process_time()
         try:
             text = extractor(page, truth[key].get("url", ""))
         except Exception:  # an extractor that fails on a page scores nothing there
             text = ""
             failures += 1
-        elapsed += time.perf_counter() - started
+        elapsed += time.process_time() - started
         rows.append(page_score(truth[key].get("articleBody", ""), text))
     return Run(name, overall(rows), 1000 * elapsed / max(1, len(pages)), failures)
 
@@ -312,6 +312,30 @@ def sweep(pages: dict[str, str], truth: dict[str, dict[str, str]], folder: Path)
     )
 
 
+@dataclass(frozen=True)
+class SavedPages:
+    """Reading the corpus pages as saved ``.html`` files: what they became and how fast."""
+
+    pages: int
+    single_articles: int
+    ms_per_page: float
+
+
+def saved_pages(pages: dict[str, str]) -> SavedPages:
+    """Read every page with :func:`digest.pages.read_saved_page`; all are single articles."""
+    from digest.pages import read_saved_page
+
+    single = 0
+    elapsed = 0.0
+    for key, page in pages.items():
+        content = page.encode("utf-8")
+        started = time.process_time()
+        parsed = read_saved_page(content, name=f"{key}.html", key_base=key)
+        elapsed += time.process_time() - started
+        single += parsed.kind == "html" and len(parsed.entries) == 1
+    return SavedPages(len(pages), single, 1000 * elapsed / max(1, len(pages)))
+
+
 def _scores_table(title: str, rows: dict[str, Scores]) -> str:
     lines = [f"| {title} | F1 | precision | recall |", "|---|---|---|---|"]
     for name, s in rows.items():
@@ -319,7 +343,9 @@ def _scores_table(title: str, rows: dict[str, Scores]) -> str:
     return "\n".join(lines)
 
 
-def _report(runs: list[Run], found: Sweep | None, pages: int, command: str) -> str:
+def _report(
+    runs: list[Run], found: Sweep | None, saved: SavedPages | None, pages: int, command: str
+) -> str:
     import trafilatura
 
     from digest.extract import FALLBACK_RATIO
@@ -327,6 +353,7 @@ def _report(runs: list[Run], found: Sweep | None, pages: int, command: str) -> s
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
     )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     check = ""
     if found and found.published_reference:
         check = (
@@ -339,10 +366,12 @@ def _report(runs: list[Run], found: Sweep | None, pages: int, command: str) -> s
   gold `ground-truth.json`).
 - Metric: the benchmark's own (`evaluate.py`): shingles of 4 consecutive `\\w+` tokens counted per
   page; tp/fp/fn normalised per page; precision and recall averaged over pages; F1 of the averages.
-{check}- Machine: {machine}; Python {platform.python_version()}; trafilatura {trafilatura.__version__}.
+{check}- Machine: {machine} (load average {load} when the report was written: the machine is
+  shared); Python {platform.python_version()}; trafilatura {trafilatura.__version__}.
 - Date: {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}.
 - Command: `{command}` (from the repo root).
-- ms/page is the extraction time alone (no decompression, no scoring), one thread.
+- ms/page is the CPU time (`time.process_time`) of the extraction alone (no decompression, no
+  scoring), one thread: CPU time, so that other work on the shared machine counts less.
 
 {_table(runs)}
 
@@ -352,6 +381,14 @@ has fewer than {FALLBACK_RATIO:.0%} of the broad text's `\\w+` words (the precis
 keeps only a fragment); drop the first line when it repeats the page's headline (the title is
 shown apart); clean the text. Metadata (title, author, date, site name) comes from trafilatura's
 `extract_metadata`, included in the ms/page above.
+"""
+    if saved:
+        text += f"""
+## Saved pages
+
+`digest.pages.read_saved_page` on the same pages saved as `.html` files (extraction plus the
+search for a multi-story aggregator layout): {saved.single_articles} of {saved.pages} read as one
+article, {saved.pages - saved.single_articles} as anything else; {saved.ms_per_page:.1f} ms/page.
 """
     if found:
         ratios = {f"{r:g}": s for r, s in found.by_ratio.items()}
@@ -402,9 +439,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  share {ratio:<5g} F1={s.f1:.4f} P={s.precision:.4f} R={s.recall:.4f}")
         for name, s in found.post_filters.items():
             print(f"  {name:<46} F1={s.f1:.4f} P={s.precision:.4f} R={s.recall:.4f}")
+    saved = None if args.quick else saved_pages(pages)
+    if saved:
+        print(
+            f"read_saved_page: {saved.single_articles}/{saved.pages} single articles, "
+            f"{saved.ms_per_page:.1f} ms/page"
+        )
     command = "python bench/extract.py" + ("".join(f" {a}" for a in (argv or sys.argv[1:])))
     args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(_report(runs, found, len(pages), command), encoding="utf-8")
+    args.report.write_text(_report(runs, found, saved, len(pages), command), encoding="utf-8")
     print(f"wrote {args.report}")
     return 0
 
