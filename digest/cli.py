@@ -616,9 +616,10 @@ def _cmd_import_opml(args: argparse.Namespace, config: Config, store: Store) -> 
         )
     for warning in result.warnings:
         sys.stderr.write(f"digest: warning: {clean_line(warning)}\n")
+    skipped = sum(w.startswith("skipped ") for w in result.warnings)
     sys.stdout.write(
         f"Imported {added} new feed{'s' if added != 1 else ''} "
-        f"({len(result.feeds) - added} already subscribed, {len(result.warnings)} skipped); "
+        f"({len(result.feeds) - added} already subscribed, {skipped} skipped); "
         "run `digest refresh` to fetch them\n"
     )
     return EXIT_OK
