@@ -147,3 +147,16 @@ class Article:
     def when(self) -> datetime | None:
         """The date to show and sort by: published, else updated, else when it was added."""
         return self.published or self.updated or self.added
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """A stored extractive summary: sentences copied verbatim, in article order."""
+
+    method: str
+    sentences: tuple[tuple[int, str], ...]
+    """(index in the article's sentence list, sentence text) pairs."""
+    reading_minutes: float = 0.0
+    language: str = ""
+    note: str = ""
+    """A one-line reason when the summary is empty or was cut short."""

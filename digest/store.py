@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from digest.errors import StoreError
-from digest.models import Article, Enclosure, Entry, Feed, article_key
+from digest.models import Article, ArticleSummary, Enclosure, Entry, Feed, article_key
 
 DB_NAME = "digest.sqlite3"
 
@@ -88,7 +88,23 @@ CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2 = """
+CREATE TABLE summaries (
+    key             TEXT PRIMARY KEY,
+    method          TEXT NOT NULL,
+    sentences       TEXT NOT NULL,
+    reading_minutes REAL NOT NULL DEFAULT 0,
+    language        TEXT NOT NULL DEFAULT '',
+    note            TEXT NOT NULL DEFAULT '',
+    created         TEXT NOT NULL
+);
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 """MIGRATIONS[i] takes a store from schema version i to i + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -526,6 +542,67 @@ class Store:
                 "UPDATE articles SET read = 1 WHERE feed_id = ? AND read = 0", (feed_id,)
             )
             return cur.rowcount
+
+    # -- summaries and settings --------------------------------------------------------------
+
+    def summary(self, key: str) -> ArticleSummary | None:
+        """The stored summary under ``key`` (see ``digest.summarize.summary_cache_key``)."""
+        row = self._db.execute("SELECT * FROM summaries WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        return ArticleSummary(
+            method=row["method"],
+            sentences=tuple((int(i), str(t)) for i, t in json.loads(row["sentences"])),
+            reading_minutes=float(row["reading_minutes"]),
+            language=row["language"],
+            note=row["note"],
+        )
+
+    def summary_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` already have a stored summary."""
+        wanted = list(keys)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT key FROM summaries WHERE key IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def put_summaries(self, items: Iterable[tuple[str, ArticleSummary]]) -> int:
+        """Store summaries by key in one transaction; returns how many were written."""
+        now = iso(_now())
+        count = 0
+        with self.transaction() as db:
+            for key, summary in items:
+                db.execute(
+                    "INSERT OR REPLACE INTO summaries (key, method, sentences, reading_minutes,"
+                    " language, note, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        key,
+                        summary.method,
+                        json.dumps([list(p) for p in summary.sentences], ensure_ascii=False),
+                        summary.reading_minutes,
+                        summary.language,
+                        summary.note,
+                        now,
+                    ),
+                )
+                count += 1
+        return count
+
+    def setting(self, key: str, default: str = "") -> str:
+        """A remembered UI setting (theme, last position...)."""
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     def integrity_ok(self) -> bool:
         return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")

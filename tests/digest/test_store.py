@@ -191,3 +191,36 @@ def test_unwritable_location_is_a_store_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError):
         Store(blocker / "sub" / "s.sqlite3")
+
+
+def test_summaries_and_settings_round_trip(store: Store) -> None:
+    from digest.models import ArticleSummary
+
+    summary = ArticleSummary("digest", ((0, "First."), (4, "Fifth.")), 2.5, "english")
+    assert store.summary("k1") is None
+    assert store.put_summaries([("k1", summary)]) == 1
+    assert store.summary("k1") == summary
+    assert store.summary_keys(["k1", "k2"]) == {"k1"}
+    assert store.setting("theme", "textual-dark") == "textual-dark"
+    store.set_setting("theme", "nord")
+    store.set_setting("theme", "gruvbox")
+    assert store.setting("theme") == "gruvbox"
+
+
+def test_migrates_a_version_1_store(tmp_path: Path) -> None:
+    from digest.store import MIGRATIONS, _statements
+
+    path = tmp_path / "v1.sqlite3"
+    db = sqlite3.connect(path)
+    for statement in _statements(MIGRATIONS[0]):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 1")
+    db.execute(
+        "INSERT INTO feeds (url, added) VALUES ('https://a.example/f', '2026-01-01T00:00:00Z')"
+    )
+    db.commit()
+    db.close()
+    with Store(path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        assert [f.url for f in s.feeds()] == ["https://a.example/f"]
+        s.set_setting("x", "y")
