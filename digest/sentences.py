@@ -61,9 +61,9 @@ _OPENERS = frozenset(
 
 # A candidate boundary: terminal punctuation, then closing quotes or brackets, then whitespace.
 _BOUNDARY = re.compile(
-    r"([.!?\u2026\u203d]+)([\"'\u201d\u2019\u00bb)\]]*)(\s+)"
-    r"|([\u3002\uff01\uff1f]+)([\u300d\u300f\uff09]*)(\s*)"
+    "([.!?\u2026\u203d\u3002\uff01\uff1f]+)([\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09]*)(\\s*)"
 )
+_CJK_STOPS = frozenset("\u3002\uff01\uff1f")
 # The word just before a candidate full stop (letters, digits, dots, hyphens, apostrophes).
 _WORD_BEFORE = re.compile(r"([\w.\-'\u2019]+)$")
 _STARTS_SENTENCE = re.compile(r"[\"'\u201c\u2018\u00ab(\[\u00bf\u00a1]*(\S)")
@@ -73,7 +73,6 @@ _LIST_MARKER = re.compile(
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?:;\u2026\"'\u201d\u2019)\]]$")
 _JOIN_AFTER = re.compile(r"(?:[,\-\u2013(/&]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on))$", re.I)
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
-_SPACES = re.compile(r"\s+")
 
 _WRAP_MIN = 60
 _WRAP_MAX = 100
@@ -134,17 +133,20 @@ def _continues(previous: str, line: str) -> bool:
 
 
 def _split_block(block: str) -> list[str]:
-    block = _SPACES.sub(" ", block).strip()
+    if "  " in block or not block.isprintable():
+        block = " ".join(block.split())
     pieces: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(block):
-        if match.group(4) is not None:  # a CJK full stop always ends a sentence
-            end, is_end = match.end(5), match.end() < len(block)
+        stops = match.group(1)
+        if stops[-1] in _CJK_STOPS:  # a CJK full stop ends a sentence, space or not
+            is_end = match.end() < len(block)
+        elif not match.group(3):
+            continue  # no space after it: 10.9, example.com, e.g.
         else:
-            end = match.end(2)
-            is_end = _is_boundary(block, start, match.start(), match.group(1), match.end())
+            is_end = _is_boundary(block, start, match.start(), stops, match.end())
         if is_end:
-            piece = block[start:end].strip()
+            piece = block[start : match.end(2)].strip()
             if piece:
                 pieces.append(piece)
             start = match.end()
@@ -159,10 +161,14 @@ def _is_boundary(block: str, start: int, stop_at: int, stops: str, after: int) -
 
     ``start`` is where the current sentence began and ``after`` where the next text begins.
     """
-    opener = _STARTS_SENTENCE.match(block, after)
-    if opener is None:
+    if after >= len(block):
         return False
-    first = opener.group(1)
+    first = block[after]
+    if not first.isalnum():
+        opener = _STARTS_SENTENCE.match(block, after)
+        if opener is None:
+            return False
+        first = opener.group(1)
     if first.islower():
         return False
     if stops != ".":
@@ -173,19 +179,20 @@ def _is_boundary(block: str, start: int, stop_at: int, stops: str, after: int) -
         return True
     word = before.group(1).lstrip("-'\u2019")
     key = word.lower()
-    next_word = _next_word(block, after)
+    if key.isalpha() and len(key) > 4 and key not in _NEVER_FINAL:
+        return True  # the common case: an ordinary word ends the sentence
     if key in _NEVER_FINAL:
         return False
     if len(word) == 1 and word.isalpha() and word.isupper():
         return False  # an initial: J. K. Rowling, George W. Bush
     if key in _BEFORE_NUMBER and first.isdigit():
         return False
-    if word.isdigit() and len(word) <= 2 and next_word.lower() in _MONTHS:
+    if word.isdigit() and len(word) <= 2 and _next_word(block, after).lower() in _MONTHS:
         return False  # a German or French date: am 3. Oktober
     if before.start() == start and word.isdigit() and len(word) <= 3:
         return False  # a numbered item: "1. The first point"
     if key in _AMBIGUOUS or _is_dotted_acronym(word):
-        return next_word.lower() in _OPENERS
+        return _next_word(block, after).lower() in _OPENERS
     return True
 
 

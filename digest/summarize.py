@@ -1,0 +1,788 @@
+"""Extractive summaries of article text: our own news method, Lead-N and every sumy method, offline.
+
+:func:`summarize` takes article text and returns a :class:`Summary`: the chosen sentences, copied
+verbatim and kept in article order, each with its index in :func:`digest.sentences.split_sentences`
+of the text. The default method, ``digest``, is made for news: the centrality of each sentence
+(how much of the article's frequent vocabulary it carries, normalised for its length), a prior on
+position (news puts key facts first) and on overlap with the title, and a redundancy penalty (MMR)
+when picking, all computed with numpy in one pass. sumy's methods run on our offline tokenizer with
+sumy's stemmers and stop words, never on NLTK's downloadable data. Boilerplate (captions, bylines,
+"Read more", "Sign up", share prompts, copyright lines) is never chosen by any method.
+
+Everything here is pure: no network, no disk, no clock (except :func:`summarize_many`, which only
+spreads pure work over processes). It never raises on bad text: empty or binary input gives an
+empty summary with a one-line ``note``, huge input is cut to its first :data:`MAX_CHARS`
+characters and :data:`MAX_SENTENCES` sentences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from digest.sentences import OfflineTokenizer, split_paragraphs
+from digest.textclean import clean_text
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+METHODS: tuple[str, ...] = (
+    "digest",
+    "lead",
+    "lexrank",
+    "textrank",
+    "lsa",
+    "luhn",
+    "edmundson",
+    "kl",
+    "sumbasic",
+    "reduction",
+)
+DEFAULT_METHOD = "digest"
+ALGORITHM_VERSION = "1"
+"""Part of every cache key: bump it when a method's choices change for the same input."""
+
+MAX_CHARS = 200_000
+"""Only this many characters of a text are summarized (a long article is 20,000)."""
+MAX_SENTENCES = 400
+"""Only this many sentences (after the character cap) are considered."""
+WORDS_PER_MINUTE = 230
+"""Reading speed used for :func:`reading_minutes`."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The sentences chosen from an article, verbatim and in article order."""
+
+    method: str
+    sentences: tuple[tuple[int, str], ...]
+    """(index in the article's sentence list, the sentence's text) pairs, in article order."""
+    reading_minutes: float = 0.0
+    """Reading time of the whole article at :data:`WORDS_PER_MINUTE`."""
+    language: str = "english"
+    """The sumy language whose stemmer and stop words were used."""
+    note: str = ""
+    """A one-line reason when the summary is empty or was cut short; otherwise empty."""
+
+    @property
+    def text(self) -> str:
+        """The summary as one paragraph."""
+        return " ".join(text for _, text in self.sentences)
+
+
+@dataclass(frozen=True)
+class DigestParams:
+    """The knobs of the ``digest`` method; defaults are tuned by ``bench/summarize.py --tune``."""
+
+    position_weight: float = 0.0
+    """Weight of the position prior ``1 / (1 + index) ** position_decay``."""
+    position_decay: float = 1.0
+    length_exponent: float = 0.4
+    """Centrality is multiplied by (content words) ** this: 0 ignores length, 1 favours long."""
+    title_weight: float = 0.0
+    """Weight of the share of the title's content words a sentence contains."""
+    redundancy: float = 0.3
+    """MMR: a candidate's score loses this times its highest cosine with a chosen sentence."""
+    min_words: int = 6
+    """Sentences with fewer words are chosen only when nothing longer is left."""
+    stem_english: bool = False
+    """Whether English words are stemmed before they are counted. Other languages always are,
+    with sumy's stemmer for the language (no corpus here says otherwise); for English the
+    cross-validation on BBC news found plain words better, and they are faster."""
+
+
+DIGEST_PARAMS = DigestParams()
+
+# -- boilerplate ---------------------------------------------------------------------------------
+
+_BOILERPLATE = re.compile(
+    r"""^(?:
+        (?:read|see|watch|listen|learn|find\ out|discover)\ (?:more|also|next|the\ full|it\ here)\b
+      | (?:related|more|also\ read|recommended|most\ read|top\ stories|trending|advertisement
+         |sponsored|promoted|updated|published|posted|last\ updated|image|images|photo|photos
+         |picture|pictures|photograph|video|watch|listen|gallery|caption|credit|source|copyright
+         |image\ caption|image\ copyright|media\ caption|getty\ images)\s*[:|\-\u2013\u2014]
+      | (?:sign\ up|subscribe|register|log\ ?in|join|follow|like|share|tweet|email|print
+         |download|get|try|click|tap|swipe|scroll|continue\ reading|skip\ to)
+        \b[^.!?]{0,80}\b(?:newsletter|inbox|updates|alerts|our|us|now|here|free|app|this
+         |article|story|page|facebook|twitter|instagram|linkedin|whatsapp|email|subscription
+         |account|today|trial|offer|reading|content)\b
+      | by\ (?:[A-Z][\w.'\-]+\ ?){1,4}(?:,\ [\w ]{2,40})?$
+      | (?:\(c\)|\u00a9|copyright\b)
+      | all\ rights\ reserved
+      | advertisement$
+      | (?:this|the)\ (?:article|story|post)\ (?:was|is|has\ been)\ (?:originally\ )?
+        (?:published|updated|amended|first\ published)
+      | (?:we|this\ site)\ use[s]?\ cookies
+      | (?:reporting|additional\ reporting|editing|writing)\ by\b
+      | (?:\d+\ )?(?:comments?|shares?)$
+      | (?:contact|email)\ (?:the\ )?(?:author|reporter|us)\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_BOILERPLATE_ANYWHERE = re.compile(
+    r"""(?:
+        \bclick\ here\b | \ball\ rights\ reserved\b | \bsign\ up\ (?:for|to)\ (?:our|the|my)\b
+      | \bsubscribe\ (?:to|for)\ (?:our|the)\b | \bshare\ (?:this|on)\ (?:article|story|facebook
+        |twitter|whatsapp|email)\b | \bfollow\ us\ on\b | \(photo\ (?:by|credit|courtesy)
+      | /\ ?(?:getty\ images|reuters|ap\ photo|afp|epa|shutterstock|alamy)\b
+      | \bget\ (?:our|the)\ (?:free\ )?newsletter\b | \bdownload\ (?:our|the)\ app\b
+      | \bterms\ (?:of\ (?:use|service)|and\ conditions)\b | \bprivacy\ policy\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+# A sentence can match the patterns above only if it starts with one of these words or contains
+# one of these strings; checking that first keeps the regexes off ordinary sentences.
+_START_WORDS = frozenset(
+    """
+    read see watch listen learn find discover related more also recommended most top trending
+    advertisement sponsored promoted updated published posted last image images photo photos
+    picture pictures photograph video gallery caption credit source copyright media getty sign
+    subscribe register log login join follow like share tweet email print download get try click
+    tap swipe scroll continue skip by (c) \u00a9 all this the we reporting additional editing
+    writing comments comment shares contact
+    """.split()
+)
+_TRIGGERS = (
+    "click here",
+    "rights reserved",
+    "sign up",
+    "subscribe",
+    "share this",
+    "share on",
+    "follow us",
+    "(photo",
+    "/",
+    "newsletter",
+    "download",
+    "terms of",
+    "terms and",
+    "privacy policy",
+)
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Whether a sentence is page furniture (caption, byline, prompt, credit), not news."""
+    return _is_boilerplate(sentence, may_contain_trigger=True)
+
+
+def _is_boilerplate(sentence: str, *, may_contain_trigger: bool) -> bool:
+    text = sentence.strip().lstrip("-*\u2022>|[( ").strip()
+    if not text:
+        return True
+    lower = text.lower()
+    first = lower.split(None, 1)[0].rstrip(":|-\u2013\u2014")
+    if (first in _START_WORDS or first[:1].isdigit()) and _BOILERPLATE.match(text):
+        return True
+    if may_contain_trigger and any(trigger in lower for trigger in _TRIGGERS):
+        return _BOILERPLATE_ANYWHERE.search(text) is not None
+    return False
+
+
+def _has_trigger(text: str) -> bool:
+    """Whether any sentence of ``text`` could match the patterns that look past the first word."""
+    lower = text.lower()
+    return any(trigger in lower for trigger in _TRIGGERS)
+
+
+# -- languages -----------------------------------------------------------------------------------
+
+_LANGUAGE_CODES = {
+    "ar": "arabic",
+    "ara": "arabic",
+    "cs": "czech",
+    "ces": "czech",
+    "cze": "czech",
+    "da": "danish",
+    "dan": "danish",
+    "de": "german",
+    "deu": "german",
+    "ger": "german",
+    "el": "greek",
+    "ell": "greek",
+    "gre": "greek",
+    "en": "english",
+    "eng": "english",
+    "es": "spanish",
+    "spa": "spanish",
+    "fi": "finnish",
+    "fin": "finnish",
+    "fr": "french",
+    "fra": "french",
+    "fre": "french",
+    "he": "hebrew",
+    "iw": "hebrew",
+    "heb": "hebrew",
+    "hu": "hungarian",
+    "hun": "hungarian",
+    "it": "italian",
+    "ita": "italian",
+    "ja": "japanese",
+    "jpn": "japanese",
+    "ko": "korean",
+    "kor": "korean",
+    "nl": "dutch",
+    "nld": "dutch",
+    "dut": "dutch",
+    "no": "norwegian",
+    "nb": "norwegian",
+    "nn": "norwegian",
+    "nor": "norwegian",
+    "pl": "polish",
+    "pol": "polish",
+    "pt": "portuguese",
+    "por": "portuguese",
+    "ro": "romanian",
+    "ron": "romanian",
+    "rum": "romanian",
+    "ru": "russian",
+    "rus": "russian",
+    "sk": "slovak",
+    "slk": "slovak",
+    "slo": "slovak",
+    "sv": "swedish",
+    "swe": "swedish",
+    "uk": "ukrainian",
+    "ukr": "ukrainian",
+    "zh": "chinese",
+    "zho": "chinese",
+    "chi": "chinese",
+}
+SUPPORTED_LANGUAGES = frozenset(_LANGUAGE_CODES.values())
+"""Languages sumy has a stemmer for (its own or NLTK's Snowball, which needs no downloaded data)."""
+
+
+def resolve_language(language: str) -> str:
+    """The sumy language name for a feed's or page's language tag; English when unknown.
+
+    Accepts ISO 639-1/639-2 codes with or without a region (``de``, ``fr-FR``, ``pt_BR``,
+    ``deu``) and sumy's names (``German``).
+    """
+    tag = (language or "").strip().lower().replace("_", "-")
+    if tag in SUPPORTED_LANGUAGES:
+        return tag
+    name = _LANGUAGE_CODES.get(tag.split("-", 1)[0], "")
+    return name or "english"
+
+
+_PUNCTUATION = "".join(
+    chr(c) for c in range(0x2070) if unicodedata.category(chr(c))[0] in "PSZ" and chr(c) != "%"
+)
+_MEMO_LIMIT = 200_000
+"""Memoised stems per language are forgotten past this many words."""
+
+
+@dataclass(frozen=True)
+class _LanguageTools:
+    stemmer: Callable[[str], str]
+    """sumy's own stemmer object for the language (NLTK's Snowball code, no downloaded data)."""
+    stop_words: frozenset[str]
+
+
+@lru_cache(maxsize=32)
+def _language_tools(language: str) -> _LanguageTools:
+    """sumy's stemmer and stop words for a resolved language (English's stemmer if it has none)."""
+    from sumy.nlp.stemmers import Stemmer  # imported late: it loads NLTK's code (not its data)
+    from sumy.utils import get_stop_words
+
+    try:
+        stemmer = Stemmer(language)
+    except LookupError:
+        stemmer = Stemmer("english")
+    try:
+        stop_words: frozenset[str] = frozenset(get_stop_words(language))
+    except LookupError:
+        stop_words = frozenset()
+    return _LanguageTools(stemmer=stemmer, stop_words=stop_words)
+
+
+class _Vocabulary:
+    """Memo of lower-case whitespace token -> id of its content term, for one language.
+
+    A content term is the token without surrounding punctuation, stemmed when ``stem`` is set;
+    stop words, one-letter words and tokens without a letter or digit map to 0. Memoised because
+    the stemmer is slow (10 us a word) and news vocabulary repeats.
+    """
+
+    def __init__(self, language: str, stem: bool) -> None:
+        tools = _language_tools(language)
+        self._stemmer = tools.stemmer if stem else None
+        self._stop_words = tools.stop_words
+        self.ids: dict[str, int] = {}
+        self._term_ids: dict[str, int] = {"": 0}
+
+    def term(self, token: str) -> int:
+        """The term id of a token not yet in :attr:`ids` (and remember it)."""
+        word = token.strip(_PUNCTUATION)
+        term = ""
+        if len(word) > 1 and word not in self._stop_words and any(c.isalnum() for c in word):
+            term = str(self._stemmer(word)) if self._stemmer else word
+        found = self.ids[token] = self._term_ids.setdefault(term, len(self._term_ids))
+        return found
+
+    def forget(self) -> None:
+        """Drop the memo when it has grown past :data:`_MEMO_LIMIT` tokens."""
+        if len(self.ids) > _MEMO_LIMIT:
+            self.ids.clear()
+            self._term_ids = {"": 0}
+
+
+@lru_cache(maxsize=32)
+def _vocabulary(language: str, stem: bool) -> _Vocabulary:
+    return _Vocabulary(language, stem)
+
+
+# -- reading time, cache key, input checks -------------------------------------------------------
+
+
+def reading_minutes(text: str) -> float:
+    """Minutes a reader needs for the text at :data:`WORDS_PER_MINUTE`, to a tenth of a minute."""
+    if not text:
+        return 0.0
+    words = len(text.split())
+    return round(words / WORDS_PER_MINUTE, 1) if words else 0.0
+
+
+def summary_cache_key(
+    text: str,
+    method: str,
+    sentences: int,
+    ratio: float | None,
+    *,
+    language: str = "english",
+    title: str = "",
+) -> str:
+    """A key for a stored summary: a hash of the text, the method, the length and the language.
+
+    ``title`` is part of the key only for methods that read it (``digest``, ``edmundson``).
+    """
+    reads_title = method in ("digest", "edmundson")
+    parts = [
+        "summary",
+        ALGORITHM_VERSION,
+        method,
+        str(sentences),
+        "" if ratio is None else repr(float(ratio)),
+        resolve_language(language),
+        title if reads_title else "",
+        text,
+    ]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
+def _looks_like_prose(text: str) -> bool:
+    """False for binary junk decoded as text: few letters, many replacement characters."""
+    sample = text[:1_000]
+    words = sample.split()
+    visible = sum(map(len, words))
+    if visible == 0:
+        return False
+    if sample.isascii():
+        letters = len(sample) - len(sample.encode("ascii").translate(None, _ASCII_LETTERS))
+    else:
+        letters = sum(map(str.isalpha, sample))
+    if text.count("\ufffd", 0, 20_000) > max(3, visible // 100) or letters < visible * 0.5:
+        return False
+    return visible / len(words) <= 25
+
+
+# Characters that textclean removes or rewrites (controls, bidi, zero-width, CR): a text without
+# any of them, already in NFC, is left as it is (clean_text would change only its spacing).
+_UNCLEAN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+
+
+def _is_clean(text: str) -> bool:
+    return unicodedata.is_normalized("NFC", text) and _UNCLEAN.search(text) is None
+
+
+def _as_text(text: object) -> str:
+    if isinstance(text, bytes | bytearray):
+        try:
+            return bytes(text).decode("utf-8")
+        except UnicodeDecodeError:
+            return bytes(text).decode("utf-8", errors="replace")
+    return text if isinstance(text, str) else ""
+
+
+def _count_for(total: int, sentences: int, ratio: float | None) -> int:
+    if ratio is not None and math.isfinite(ratio) and ratio > 0:
+        return max(1, round(min(ratio, 1.0) * total))
+    return max(1, int(sentences))
+
+
+# -- the public entry point ----------------------------------------------------------------------
+
+
+Numbered = tuple[tuple[tuple[int, str], ...], ...]
+"""Paragraphs of (index in the article's sentence list, sentence) pairs."""
+
+
+def candidate_sentences(text: str) -> tuple[Numbered, str]:
+    """The sentences a summary may use, numbered and grouped by paragraph, and a note.
+
+    The text is cut to :data:`MAX_CHARS` and :data:`MAX_SENTENCES`, cleaned with
+    :func:`digest.textclean.clean_text` when it holds anything to clean, and split with
+    :func:`digest.sentences.split_paragraphs`; indices count every sentence of that split,
+    boilerplate included, but boilerplate sentences are left out. The note is a one-line reason
+    when nothing is left or the text was cut, else empty.
+    """
+    raw = _as_text(text)
+    note = ""
+    if len(raw) > MAX_CHARS:
+        cut = raw.rfind("\n", 0, MAX_CHARS)
+        raw = raw[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
+        note = f"only the first {MAX_CHARS // 1000} KB of the text were summarized"
+    cleaned = raw if _is_clean(raw) else clean_text(raw)
+    if not cleaned:
+        return (), "the text is empty"
+    if not _looks_like_prose(cleaned):
+        return (), "the text does not look like prose"
+    may_contain_trigger = _has_trigger(cleaned)
+    numbered: list[tuple[tuple[int, str], ...]] = []
+    index = 0
+    for paragraph in split_paragraphs(cleaned):
+        if index + len(paragraph) > MAX_SENTENCES:
+            paragraph = paragraph[: MAX_SENTENCES - index]
+            note = f"only the first {MAX_SENTENCES} sentences were summarized"
+        row = tuple(
+            (index + offset, sentence)
+            for offset, sentence in enumerate(paragraph)
+            if not _is_boilerplate(sentence, may_contain_trigger=may_contain_trigger)
+        )
+        index += len(paragraph)
+        if row:
+            numbered.append(row)
+        if index >= MAX_SENTENCES:
+            break
+    if not numbered:
+        return (), note or "the text has no sentence worth a summary"
+    return tuple(numbered), note
+
+
+def choose(
+    method: str,
+    paragraphs: Numbered,
+    count: int,
+    *,
+    language: str = "english",
+    title: str = "",
+) -> list[int]:
+    """The summarizer step alone: indices of the ``count`` sentences ``method`` picks, in order.
+
+    ``paragraphs`` come from :func:`candidate_sentences`. Raises :class:`ValueError` for a method
+    not in :data:`METHODS`.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
+    candidates = [pair for paragraph in paragraphs for pair in paragraph]
+    if count >= len(candidates):
+        return [index for index, _ in candidates]
+    if method == "lead":
+        return [index for index, _ in candidates[:count]]
+    resolved = resolve_language(language)
+    if method == "digest":
+        return _digest_choose(candidates, count, resolved, title, DIGEST_PARAMS)
+    return _sumy_choose(method, paragraphs, count, resolved, title)
+
+
+def summarize(
+    text: str,
+    *,
+    sentences: int = 3,
+    ratio: float | None = None,
+    method: str = DEFAULT_METHOD,
+    language: str = "english",
+    title: str = "",
+) -> Summary:
+    """Choose ``sentences`` sentences (or ``ratio`` of them) of ``text`` with ``method``.
+
+    ``language`` is a language tag or sumy name (see :func:`resolve_language`); ``title`` helps
+    ``digest`` and ``edmundson``. Never raises on bad text; raises :class:`ValueError` only for a
+    method name not in :data:`METHODS` (a caller's mistake, not the article's).
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
+    resolved = resolve_language(language)
+    minutes = reading_minutes(_as_text(text))
+    paragraphs, note = candidate_sentences(text)
+    if not paragraphs:
+        return Summary(method, (), minutes, resolved, note)
+    total = sum(len(paragraph) for paragraph in paragraphs)
+    count = _count_for(total, sentences, ratio)
+    chosen = set(choose(method, paragraphs, count, language=resolved, title=title))
+    picked = tuple(pair for paragraph in paragraphs for pair in paragraph if pair[0] in chosen)
+    return Summary(method, picked, minutes, resolved, note)
+
+
+# -- the digest method ---------------------------------------------------------------------------
+
+_TERM = re.compile(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class DigestFeatures:
+    """What ``digest`` knows of an article before it weighs anything (see :func:`digest_features`)."""
+
+    positions: npt.NDArray[np.float64]
+    """Rank of each candidate among the article's sentences (0 for the first)."""
+    counts: npt.NDArray[np.float64]
+    """Sentence-by-term counts of content words (stemmed, stop words out)."""
+    words: npt.NDArray[np.float64]
+    """Words in each sentence, stop words included."""
+    title_overlap: npt.NDArray[np.float64]
+    """Share of the title's content terms found in each sentence (zeros without a title)."""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def digest_features(
+    sentences: Sequence[str], language: str, title: str = "", *, stem: bool = True
+) -> DigestFeatures:
+    """Tokenize (and stem, if ``stem``) and count the candidate sentences of one article."""
+    import numpy as np
+
+    vocabulary = _vocabulary(language, stem)
+    vocabulary.forget()
+    term, memo = vocabulary.term, vocabulary.ids
+    n = len(sentences)
+    flat = " ".join(sentences).lower().split()
+    # Sentences from split_sentences have single spaces: words = spaces + 1 (checked below).
+    lengths = [sentence.count(" ") + 1 if sentence else 0 for sentence in sentences]
+    if sum(lengths) != len(flat):
+        lengths = [len(sentence.split()) for sentence in sentences]
+    ids = list(map(memo.get, flat))
+    if None in ids:
+        ids = [
+            term(token) if found is None else found for token, found in zip(flat, ids, strict=True)
+        ]
+    column_of = {term_id: column for column, term_id in enumerate(dict.fromkeys(ids))}
+    width = len(column_of) or 1
+    cells = np.array(list(map(column_of.__getitem__, ids)), dtype=np.int64)
+    cells += np.repeat(np.arange(0, n * width, width, dtype=np.int64), lengths)
+    counts = np.bincount(cells, minlength=n * width).reshape(n, width).astype(float)
+    if 0 in column_of:  # stop words and the like carry no content
+        counts[:, column_of[0]] = 0.0
+    overlap = np.zeros(n)
+    title_terms = {memo.get(t) or term(t) for t in title.lower().split()} - {0} if title else set()
+    known = [column_of[t] for t in title_terms if t in column_of]
+    if known:
+        overlap = (counts[:, known] > 0).sum(axis=1) / len(title_terms)
+    return DigestFeatures(
+        positions=np.arange(n, dtype=float),
+        counts=counts,
+        words=np.array(lengths, dtype=float),
+        title_overlap=overlap,
+    )
+
+
+def _unit_rows(counts: npt.NDArray[np.float64]) -> tuple[Any, Any]:
+    import numpy as np
+
+    norms = np.sqrt(np.einsum("ij,ij->i", counts, counts))
+    return counts / np.maximum(norms, 1e-12)[:, None], norms > 0
+
+
+def digest_scores(features: DigestFeatures, params: DigestParams) -> Any:
+    """Each candidate's salience before MMR: centrality, position prior and title overlap.
+
+    Centrality is the sum of the cosine similarities of a sentence to every other sentence of
+    the article (degree centrality, as in LexRank without its threshold and power iteration),
+    times its number of content words to the ``length_exponent``, scaled so the best is 1.
+    """
+
+    unit, has_terms = _unit_rows(features.counts)
+    return _scores(features, params, unit, has_terms)
+
+
+def _scores(features: DigestFeatures, params: DigestParams, unit: Any, has_terms: Any) -> Any:
+    import numpy as np
+
+    centrality = unit @ unit.sum(axis=0) - has_terms
+    content = features.counts.sum(axis=1)
+    centrality *= np.maximum(content, 1.0) ** params.length_exponent
+    best = centrality.max() if centrality.size else 0.0
+    if best > 0:
+        centrality /= best
+    prior = 1.0 / (1.0 + features.positions) ** params.position_decay
+    return (
+        centrality + params.position_weight * prior + params.title_weight * features.title_overlap
+    )
+
+
+def digest_select(features: DigestFeatures, count: int, params: DigestParams) -> list[int]:
+    """Rows of the ``count`` sentences ``digest`` picks (greedy MMR on :func:`digest_scores`)."""
+    n = features.counts.shape[0]
+    if count >= n:
+        return list(range(n))
+    unit, has_terms = _unit_rows(features.counts)
+    scores = _scores(features, params, unit, has_terms)
+    scores[features.words < params.min_words] -= 10.0
+    gains = scores.tolist()
+    closest = [0.0] * n
+    chosen: list[int] = []
+    redundancy = params.redundancy
+    for _ in range(count):
+        best, pick = -math.inf, -1
+        for row in range(n):
+            gain = gains[row] - redundancy * closest[row]
+            if gain > best and row not in chosen:
+                best, pick = gain, row
+        chosen.append(pick)
+        if redundancy:
+            closest = list(map(max, closest, (unit @ unit[pick]).tolist()))
+    return sorted(chosen)
+
+
+def _digest_choose(
+    candidates: Sequence[tuple[int, str]],
+    count: int,
+    language: str,
+    title: str,
+    params: DigestParams,
+) -> list[int]:
+    stem = params.stem_english or language != "english"
+    features = digest_features([s for _, s in candidates], language, title, stem=stem)
+    return [candidates[row][0] for row in digest_select(features, count, params)]
+
+
+# -- sumy's methods ------------------------------------------------------------------------------
+
+_STIGMA_WORDS = ("advertisement", "subscribe", "newsletter", "click", "cookie", "copyright")
+
+
+def _sumy_summarizer(method: str, tools: _LanguageTools) -> Any:
+    from sumy.summarizers.edmundson import EdmundsonSummarizer
+    from sumy.summarizers.kl import KLSummarizer
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.lsa import LsaSummarizer
+    from sumy.summarizers.luhn import LuhnSummarizer
+    from sumy.summarizers.reduction import ReductionSummarizer
+    from sumy.summarizers.sum_basic import SumBasicSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+
+    classes: dict[str, Any] = {
+        "lexrank": LexRankSummarizer,
+        "textrank": TextRankSummarizer,
+        "lsa": LsaSummarizer,
+        "luhn": LuhnSummarizer,
+        "edmundson": EdmundsonSummarizer,
+        "kl": KLSummarizer,
+        "sumbasic": SumBasicSummarizer,
+        "reduction": ReductionSummarizer,
+    }
+    summarizer = classes[method](tools.stemmer)
+    summarizer.stop_words = tools.stop_words
+    return summarizer
+
+
+def _sumy_choose(
+    method: str,
+    paragraphs: Sequence[Sequence[tuple[int, str]]],
+    count: int,
+    language: str,
+    title: str,
+) -> list[int]:
+    """Run one of sumy's summarizers on our own sentences; indices of what it picked."""
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+
+    tools = _language_tools(language)
+    tokenizer = OfflineTokenizer(language)
+    index_of: dict[int, int] = {}
+    dom_paragraphs = []
+    for number, paragraph in enumerate(paragraphs):
+        dom_sentences = []
+        if number == 0 and title.strip():
+            dom_sentences.append(Sentence(title.strip(), tokenizer, is_heading=True))
+        for index, text in paragraph:
+            sentence = Sentence(text, tokenizer)
+            index_of[id(sentence)] = index
+            dom_sentences.append(sentence)
+        dom_paragraphs.append(Paragraph(dom_sentences))
+    document = ObjectDocumentModel(dom_paragraphs)
+    summarizer = _sumy_summarizer(method, tools)
+    if method == "edmundson":
+        summarizer.null_words = tools.stop_words
+        summarizer.stigma_words = _STIGMA_WORDS
+        summarizer.bonus_words = _bonus_words(document, title, tools)
+    try:
+        picked = summarizer(document, count)
+    except (ValueError, ArithmeticError, LookupError, IndexError):
+        return [index for paragraph in paragraphs for index, _ in paragraph][:count]
+    return sorted(index_of[id(s)] for s in picked if id(s) in index_of)
+
+
+def _bonus_words(document: Any, title: str, tools: _LanguageTools) -> tuple[str, ...]:
+    """Edmundson's bonus words: the title's content words, else the article's ten most frequent."""
+    from collections import Counter
+
+    title_words = [w for w in _TERM.findall(title.lower()) if w not in tools.stop_words]
+    if title_words:
+        return tuple(title_words)
+    frequent = Counter(
+        w.lower() for w in document.words if w.lower() not in tools.stop_words and len(w) > 2
+    )
+    return tuple(w for w, _ in frequent.most_common(10))
+
+
+# -- many at once --------------------------------------------------------------------------------
+
+
+def _summarize_job(job: tuple[str, int, float | None, str, str, str]) -> Summary:
+    text, sentences, ratio, method, language, title = job
+    return summarize(
+        text, sentences=sentences, ratio=ratio, method=method, language=language, title=title
+    )
+
+
+def summarize_many(
+    texts: Sequence[str],
+    *,
+    sentences: int = 3,
+    ratio: float | None = None,
+    method: str = DEFAULT_METHOD,
+    languages: Sequence[str] | str = "english",
+    titles: Sequence[str] | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
+) -> list[Summary]:
+    """Summarize many texts over a process pool (both cores by default); results in input order.
+
+    Pass ``executor`` to reuse a pool the caller owns; otherwise a pool of ``workers`` processes
+    (default: up to 2, the machine's cores) lives for this call. Few texts run in this process.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
+    langs = [languages] * len(texts) if isinstance(languages, str) else list(languages)
+    heads = list(titles) if titles is not None else [""] * len(texts)
+    if len(langs) != len(texts) or len(heads) != len(texts):
+        raise ValueError("languages and titles must have one item per text")
+    jobs = [
+        (text, sentences, ratio, method, lang, head)
+        for text, lang, head in zip(texts, langs, heads, strict=True)
+    ]
+    if executor is not None:
+        return list(executor.map(_summarize_job, jobs, chunksize=_chunksize(len(jobs), 2)))
+    count = workers if workers is not None else min(2, os.cpu_count() or 1)
+    if count <= 1 or len(jobs) < 8:
+        return [_summarize_job(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(_summarize_job, jobs, chunksize=_chunksize(len(jobs), count)))
+
+
+def _chunksize(jobs: int, workers: int) -> int:
+    return max(1, min(64, jobs // (workers * 8)))
