@@ -48,6 +48,18 @@ class SummaryConfig:
 
 
 @dataclass(frozen=True)
+class UiConfig:
+    """The app's settings."""
+
+    theme: str = ""
+    """A Textual theme name; empty means the one last chosen in the app (else the default)."""
+    auto_refresh_minutes: float = 0.0
+    """Refresh every feed this often while the app runs; 0 turns it off."""
+    keys: tuple[tuple[str, str], ...] = ()
+    """(action, keys) pairs rebinding the app's keys, e.g. ("next_unread", "n,ctrl+n")."""
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration, with defaults for everything the file leaves out."""
 
@@ -57,6 +69,7 @@ class Config:
     page_folders: tuple[Path, ...] = ()
     fetch: FetchSettings = field(default_factory=FetchSettings)
     summary: SummaryConfig = field(default_factory=SummaryConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
 
     @property
     def exists(self) -> bool:
@@ -111,7 +124,7 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
 def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     """Validate an already-decoded TOML document (pure; see :func:`load_config`)."""
     reader = _Reader(path)
-    reader.keys(data, "", {"feeds", "pages", "fetch", "summary"})
+    reader.keys(data, "", {"feeds", "pages", "fetch", "summary", "ui", "keys"})
     feeds = tuple(
         _feed(reader, item, f"feeds[{i}]")
         for i, item in enumerate(reader.table_list(data, "feeds", ""))
@@ -167,7 +180,19 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         sentences=reader.int_(summary_t, "sentences", "summary", 3, 1, 50),
         ratio=ratio or None,
     )
-    return Config(path=path, feeds=feeds, page_folders=folders, fetch=fetch, summary=summary)
+    ui_t = reader.table(data, "ui", "")
+    reader.keys(ui_t, "ui", {"theme", "auto_refresh_minutes"})
+    keys_t = reader.table(data, "keys", "")
+    bindings = tuple((action, reader.str_(keys_t, action, "keys", "")) for action in keys_t)
+    for action, keys in bindings:
+        if not keys.strip():
+            raise ConfigError(f'{path}: keys.{action} must name at least one key, like "j,down"')
+    ui = UiConfig(
+        theme=reader.str_(ui_t, "theme", "ui", ""),
+        auto_refresh_minutes=reader.num(ui_t, "auto_refresh_minutes", "ui", 0.0),
+        keys=bindings,
+    )
+    return Config(path=path, feeds=feeds, page_folders=folders, fetch=fetch, summary=summary, ui=ui)
 
 
 def _feed(reader: _Reader, item: Mapping[str, Any], where: str) -> FeedConfig:

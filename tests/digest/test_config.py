@@ -137,3 +137,15 @@ def test_non_utf8_config(tmp_path: Path) -> None:
     path.write_bytes(b"[fetch]\nuser_agent = '\xff'\n")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(path)
+
+
+def test_ui_and_keys(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[ui]\ntheme = "nord"\nauto_refresh_minutes = 15\n[keys]\nnext_unread = "n,ctrl+n"\n',
+    )
+    config = load_config(path)
+    assert config.ui.theme == "nord" and config.ui.auto_refresh_minutes == 15
+    assert config.ui.keys == (("next_unread", "n,ctrl+n"),)
+    with pytest.raises(ConfigError, match="keys.quit must name at least one key"):
+        load_config(write(tmp_path, '[keys]\nquit = ""\n'))
