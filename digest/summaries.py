@@ -1,0 +1,101 @@
+"""Summaries of stored articles: computed once, kept in the store, keyed by text and settings.
+
+This module joins the pure summarizer (``digest.summarize``) to the store: it works out each
+article's summary key from its text, title, language and the configured method and length, asks
+the store which keys are missing, summarizes only those (in a process pool when there are many)
+and stores the results. Nothing is summarized twice. It does no network IO.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Executor
+
+from digest.config import SummaryConfig
+from digest.models import Article, ArticleSummary
+from digest.store import Store
+
+
+def summary_key(article: Article, settings: SummaryConfig) -> str:
+    """The store key of ``article``'s summary under ``settings``."""
+    from digest.summarize import summary_cache_key
+
+    return summary_cache_key(
+        article.text or article.summary,
+        settings.method,
+        settings.sentences,
+        settings.ratio,
+        language=article.language or "english",
+        title=article.title,
+    )
+
+
+def _stored(summary: object) -> ArticleSummary:
+    from digest.summarize import Summary
+
+    assert isinstance(summary, Summary)
+    return ArticleSummary(
+        method=summary.method,
+        sentences=summary.sentences,
+        reading_minutes=summary.reading_minutes,
+        language=summary.language,
+        note=summary.note,
+    )
+
+
+def article_summary(store: Store, article: Article, settings: SummaryConfig) -> ArticleSummary:
+    """The article's summary: from the store, else computed now (in this thread) and stored."""
+    key = summary_key(article, settings)
+    found = store.summary(key)
+    if found is not None:
+        return found
+    from digest.summarize import summarize
+
+    summary = _stored(
+        summarize(
+            article.text or article.summary,
+            sentences=settings.sentences,
+            ratio=settings.ratio,
+            method=settings.method,
+            language=article.language or "english",
+            title=article.title,
+        )
+    )
+    store.put_summaries([(key, summary)])
+    return summary
+
+
+def summarize_articles(
+    store: Store,
+    articles: Sequence[Article],
+    settings: SummaryConfig,
+    *,
+    executor: Executor | None = None,
+) -> int:
+    """Summarize and store every article in ``articles`` that has no stored summary yet.
+
+    Returns how many summaries were computed. With many articles the work is spread over a
+    process pool (``executor``, else one made for the call).
+    """
+    from digest.summarize import summarize_many
+
+    keys = [summary_key(a, settings) for a in articles]
+    have = store.summary_keys(keys)
+    todo: dict[str, Article] = {}
+    for key, article in zip(keys, articles, strict=True):
+        if key not in have and key not in todo:
+            todo[key] = article
+    if not todo:
+        return 0
+    items = list(todo.values())
+    results = summarize_many(
+        [a.text or a.summary for a in items],
+        sentences=settings.sentences,
+        ratio=settings.ratio,
+        method=settings.method,
+        languages=[a.language or "english" for a in items],
+        titles=[a.title for a in items],
+        executor=executor,
+    )
+    store.put_summaries((key, _stored(s)) for key, s in zip(todo, results, strict=True))
+    return len(items)
