@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
     parser.add_argument("--config", metavar="PATH", help="the config file to use")
+    parser.add_argument(
+        "--plain", action="store_true", help="with no command: print the latest stories, no app"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help_text: str, example: str) -> argparse.ArgumentParser:
@@ -210,7 +213,21 @@ def _now() -> datetime:
 
 
 def _cmd_today(args: argparse.Namespace, config: Config, store: Store) -> int:
-    """No subcommand: print today's stories (the app replaces this view)."""
+    """No subcommand: open the app on a terminal, else print the latest stories."""
+    if not config.exists and not store.feeds():
+        from digest.refresh import load_samples
+
+        load_samples(store)
+    if sys.stdin.isatty() and sys.stdout.isatty() and not args.plain:
+        from tui.app import run_app
+
+        store.close()
+        return run_app(config, data_dir())
+    return _print_latest(args, config, store)
+
+
+def _print_latest(args: argparse.Namespace, config: Config, store: Store) -> int:
+    """The latest stories as text (what `digest --plain` prints)."""
     from rich.rule import Rule
     from rich.text import Text
 
@@ -218,10 +235,6 @@ def _cmd_today(args: argparse.Namespace, config: Config, store: Store) -> int:
 
     now = _now()
     con = output.console()
-    if not config.exists and not store.feeds():
-        from digest.refresh import load_samples
-
-        load_samples(store, now=now)
     articles = store.articles(ArticleQuery(since=now - timedelta(hours=24), limit=200))
     heading = "The last 24 hours"
     if not articles:
