@@ -455,7 +455,8 @@ def write_report(runs: list[Run], args: argparse.Namespace, command: str) -> Non
         "- Peak RSS (main) is `ru_maxrss` of the process; (process tree) is the sampled sum over "
         "the process and its children (Digest's parser workers), every 50 ms.",
         f"- Machine: {_machine()}; Python {platform.python_version()}; {_newsboat_version()}.",
-        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average (1 min) at the start "
+        f"{args.load_before:.2f}, at the end {os.getloadavg()[0]:.2f} (other work shares the cores).",
         f"- Command: `{command}` (from the repo root).",
         "",
         *table(runs),
@@ -490,6 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.skip_newsboat and shutil.which("newsboat") is None:
         parser.error("newsboat is not installed (apt-get install newsboat), or use --skip-newsboat")
     command = "python bench/refresh.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    args.load_before = os.getloadavg()[0]
     runs: list[Run] = []
     server = FeedServer(args.feeds, args.items, args.latency, args.hosts)
     try:

@@ -532,7 +532,7 @@ async def test_a_busy_host_does_not_hold_slots_other_hosts_could_use(
         async with Fetcher(settings) as fetcher:
             slow = [timed(fetcher, http_server.url(f"/slow.xml?{n}")) for n in range(10)]
             await asyncio.gather(*slow, timed(fetcher, quick.url("/quick.xml")))
-    assert finished[quick.url("/quick.xml")] < 0.3  # not queued behind the slow host's 1.5 s
+    assert finished[quick.url("/quick.xml")] < 0.75  # not queued behind the slow host's 1.5 s
     assert max(finished.values()) >= 1.4
     assert http_server.max_in_flight() == 2
 
@@ -562,7 +562,7 @@ async def test_many_slow_feeds_are_fetched_in_parallel(http_server: LocalServer)
             results = await asyncio.gather(*(fetcher.fetch(url) for url in urls))
         elapsed = time.monotonic() - started
     assert [r.content for r in results] == [rss(f"f{n}") for _ in range(2) for n in range(32)]
-    assert elapsed < 1.6  # one at a time would take 6.4 s; 16 at a time, 0.4 s
+    assert elapsed < 2.5  # one at a time would take 6.4 s; 16 at a time, 0.4 s
 
 
 def test_fetch_sync_runs_one_fetch(http_server: LocalServer) -> None:
