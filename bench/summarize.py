@@ -41,11 +41,16 @@ from digest.summarize import (  # noqa: E402
     METHODS,
     DigestFeatures,
     DigestParams,
+    Summary,
+    candidate_sentences,
+    choose,
     digest_features,
     digest_select,
     is_boilerplate,
+    reading_minutes,
     summarize,
     summarize_many,
+    summary_length,
 )
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "bbc-news-summary"
@@ -175,8 +180,8 @@ def rouge_f1(scorer: Any, reference: str, summary: str) -> tuple[float, float, f
 
 # -- the main benchmark ---------------------------------------------------------------------------
 
-Result = dict[str, list[tuple[float, float, float, float]]]
-"""Per method, (R1, R2, RL, seconds) of each article."""
+Result = dict[str, list[tuple[float, float, float, float, float]]]
+"""Per method, (R1, R2, RL, seconds end to end, seconds of the summarizer step) of each article."""
 
 _scorer: Any = None
 
@@ -190,14 +195,30 @@ def _score_chunk(job: tuple[Sequence[Pair], Sequence[str]]) -> Result:
     result: Result = {}
     for method in methods:
         rows = []
-        for pair in pairs:
-            started = time.perf_counter()
-            summary = summarize(pair.article, sentences=SENTENCES, method=method, title=pair.title)
-            elapsed = time.perf_counter() - started
+        for number, pair in enumerate(pairs):
+            summary, whole, step = _timed_summary(pair, method)
+            if number % 8 == 0:  # the timed copy of summarize() must say what summarize() says
+                expected = summarize(pair.article, method=method, title=pair.title)
+                assert summary == expected, (pair.key, method)
             text = "\n".join(sentence for _, sentence in summary.sentences)
-            rows.append((*rouge_f1(_scorer, pair.reference, text), elapsed))
+            rows.append((*rouge_f1(_scorer, pair.reference, text), whole, step))
         result[method] = rows
     return result
+
+
+def _timed_summary(pair: Pair, method: str) -> tuple[Summary, float, float]:
+    """:func:`summarize` step by step, timed whole and for its summarizer step (:func:`choose`)."""
+    started = time.perf_counter()
+    minutes = reading_minutes(pair.article)
+    paragraphs, note = candidate_sentences(pair.article)
+    step_started = time.perf_counter()
+    total = sum(len(paragraph) for paragraph in paragraphs)
+    count = summary_length(total, SENTENCES, None)
+    chosen = set(choose(method, paragraphs, count, title=pair.title)) if paragraphs else set()
+    step = time.perf_counter() - step_started
+    picked = tuple(pair for paragraph in paragraphs for pair in paragraph if pair[0] in chosen)
+    summary = Summary(method, picked, minutes, "english", note)
+    return summary, time.perf_counter() - started, step
 
 
 def _warm_up(methods: Sequence[str]) -> None:
@@ -223,6 +244,9 @@ class Row:
     r2: float
     rl: float
     ms: float
+    """Median ms/article of :func:`summarize`, end to end (cleaning, splitting, choosing)."""
+    step_ms: float
+    """Median ms/article of :func:`choose` alone, given the article's sentences."""
 
 
 def table(result: Result) -> list[Row]:
@@ -236,6 +260,7 @@ def table(result: Result) -> list[Row]:
                 100 * statistics.fmean(s[1] for s in scores),
                 100 * statistics.fmean(s[2] for s in scores),
                 1000 * statistics.median(s[3] for s in scores),
+                1000 * statistics.median(s[4] for s in scores),
             )
         )
     return rows
@@ -243,12 +268,14 @@ def table(result: Result) -> list[Row]:
 
 def format_table(rows: Sequence[Row]) -> str:
     lines = [
-        "| method | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-L F1 | ms/article (median) |",
-        "|---|---:|---:|---:|---:|",
+        "| method | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-L F1 | ms/article, end to end | "
+        "ms/article, summarizer step |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
-            f"| {row.method} | {row.r1:.2f} | {row.r2:.2f} | {row.rl:.2f} | {row.ms:.3f} |"
+            f"| {row.method} | {row.r1:.2f} | {row.r2:.2f} | {row.rl:.2f} | {row.ms:.3f} | "
+            f"{row.step_ms:.3f} |"
         )
     return "\n".join(lines)
 
@@ -268,9 +295,16 @@ def verdict(rows: Sequence[Row]) -> list[str]:
         + (f"; does not beat: {', '.join(lost)}" if lost else " (all others)")
     )
     if "lexrank" in by:
-        speedup = by["lexrank"].ms / ours.ms if ours.ms else float("inf")
-        mark = "met" if speedup >= 20 else "NOT met"
-        lines.append(f"- digest is {speedup:.1f}x faster than lexrank (median; target 20x: {mark})")
+        for label, theirs, mine in (
+            ("end to end", by["lexrank"].ms, ours.ms),
+            ("summarizer step", by["lexrank"].step_ms, ours.step_ms),
+        ):
+            speedup = theirs / mine if mine else float("inf")
+            mark = "met" if speedup >= 20 else "NOT met"
+            lines.append(
+                f"- {label}: digest is {speedup:.1f}x faster than lexrank "
+                f"(medians; target 20x: {mark})"
+            )
     return lines
 
 

@@ -276,9 +276,9 @@ def resolve_language(language: str) -> str:
     return name or "english"
 
 
-_PUNCTUATION = "".join(
-    chr(c) for c in range(0x2070) if unicodedata.category(chr(c))[0] in "PSZ" and chr(c) != "%"
-)
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[^\w%]+$")
+"""Punctuation and symbols around a word ("(", '"', "$", ",", "."...); a final % is kept."""
+_HAS_ALNUM = re.compile(r"[^\W_]")
 _MEMO_LIMIT = 200_000
 """Memoised stems per language are forgotten past this many words."""
 
@@ -324,9 +324,9 @@ class _Vocabulary:
 
     def term(self, token: str) -> int:
         """The term id of a token not yet in :attr:`ids` (and remember it)."""
-        word = token.strip(_PUNCTUATION)
+        word = token if token.isalnum() else _EDGE_PUNCTUATION.sub("", token)
         term = ""
-        if len(word) > 1 and word not in self._stop_words and any(c.isalnum() for c in word):
+        if len(word) > 1 and word not in self._stop_words and _HAS_ALNUM.search(word):
             term = str(self._stemmer(word)) if self._stemmer else word
         found = self.ids[token] = self._term_ids.setdefault(term, len(self._term_ids))
         return found
@@ -420,7 +420,9 @@ def _as_text(text: object) -> str:
     return text if isinstance(text, str) else ""
 
 
-def _count_for(total: int, sentences: int, ratio: float | None) -> int:
+def summary_length(total: int, sentences: int, ratio: float | None) -> int:
+    """How many of ``total`` candidate sentences a summary takes: ``ratio`` of them (at least
+    one) when given and positive, else ``sentences`` (at least one)."""
     if ratio is not None and math.isfinite(ratio) and ratio > 0:
         return max(1, round(min(ratio, 1.0) * total))
     return max(1, int(sentences))
@@ -524,7 +526,7 @@ def summarize(
     if not paragraphs:
         return Summary(method, (), minutes, resolved, note)
     total = sum(len(paragraph) for paragraph in paragraphs)
-    count = _count_for(total, sentences, ratio)
+    count = summary_length(total, sentences, ratio)
     chosen = set(choose(method, paragraphs, count, language=resolved, title=title))
     picked = tuple(pair for paragraph in paragraphs for pair in paragraph if pair[0] in chosen)
     return Summary(method, picked, minutes, resolved, note)
@@ -565,23 +567,33 @@ def digest_features(
     lengths = [sentence.count(" ") + 1 if sentence else 0 for sentence in sentences]
     if sum(lengths) != len(flat):
         lengths = [len(sentence.split()) for sentence in sentences]
-    ids = list(map(memo.get, flat))
-    if None in ids:
-        ids = [
-            term(token) if found is None else found for token, found in zip(flat, ids, strict=True)
-        ]
-    column_of = {term_id: column for column, term_id in enumerate(dict.fromkeys(ids))}
-    width = len(column_of) or 1
-    cells = np.array(list(map(column_of.__getitem__, ids)), dtype=np.int64)
-    cells += np.repeat(np.arange(0, n * width, width, dtype=np.int64), lengths)
-    counts = np.bincount(cells, minlength=n * width).reshape(n, width).astype(float)
-    if 0 in column_of:  # stop words and the like carry no content
-        counts[:, column_of[0]] = 0.0
+    get = memo.get
+    found = list(map(get, flat))
+    if None in found:
+        found = [term(token) if i is None else i for token, i in zip(flat, found, strict=True)]
+    ids = np.array(found, dtype=np.int64)
+    # Columns: the article's distinct term ids, in increasing order (a sort-based np.unique).
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    columns = np.empty(len(ordered), dtype=np.int64)
+    columns[order] = np.cumsum(first) - 1
+    terms = ordered[first]
+    width = len(terms) or 1
+    columns += np.repeat(np.arange(0, n * width, width, dtype=np.int64), lengths)
+    counts = np.bincount(columns, minlength=n * width).reshape(n, width).astype(float)
+    if len(terms) and terms[0] == 0:  # stop words and the like carry no content
+        counts[:, 0] = 0.0
     overlap = np.zeros(n)
-    title_terms = {memo.get(t) or term(t) for t in title.lower().split()} - {0} if title else set()
-    known = [column_of[t] for t in title_terms if t in column_of]
-    if known:
-        overlap = (counts[:, known] > 0).sum(axis=1) / len(title_terms)
+    title_terms = {get(t) or term(t) for t in title.lower().split()} - {0} if title else set()
+    if title_terms and len(terms):
+        wanted = np.array(sorted(title_terms), dtype=np.int64)
+        at = np.minimum(np.searchsorted(terms, wanted), len(terms) - 1)
+        known = at[terms[at] == wanted]
+        if len(known):
+            overlap = (counts[:, known] > 0).sum(axis=1) / len(title_terms)
     return DigestFeatures(
         positions=np.arange(n, dtype=float),
         counts=counts,
@@ -590,11 +602,13 @@ def digest_features(
     )
 
 
-def _unit_rows(counts: npt.NDArray[np.float64]) -> tuple[Any, Any]:
+def _similarities(counts: Any) -> Any:
+    """Cosine similarity of every pair of sentences (0 for sentences without content words)."""
     import numpy as np
 
     norms = np.sqrt(np.einsum("ij,ij->i", counts, counts))
-    return counts / np.maximum(norms, 1e-12)[:, None], norms > 0
+    unit = counts / np.maximum(norms, 1e-12)[:, None]
+    return unit @ unit.T
 
 
 def digest_scores(features: DigestFeatures, params: DigestParams) -> Any:
@@ -604,24 +618,23 @@ def digest_scores(features: DigestFeatures, params: DigestParams) -> Any:
     the article (degree centrality, as in LexRank without its threshold and power iteration),
     times its number of content words to the ``length_exponent``, scaled so the best is 1.
     """
-
-    unit, has_terms = _unit_rows(features.counts)
-    return _scores(features, params, unit, has_terms)
+    return _scores(features, params, _similarities(features.counts))
 
 
-def _scores(features: DigestFeatures, params: DigestParams, unit: Any, has_terms: Any) -> Any:
+def _scores(features: DigestFeatures, params: DigestParams, similarity: Any) -> Any:
     import numpy as np
 
-    centrality = unit @ unit.sum(axis=0) - has_terms
+    centrality = similarity.sum(axis=1) - similarity.diagonal()
     content = features.counts.sum(axis=1)
     centrality *= np.maximum(content, 1.0) ** params.length_exponent
     best = centrality.max() if centrality.size else 0.0
     if best > 0:
         centrality /= best
-    prior = 1.0 / (1.0 + features.positions) ** params.position_decay
-    return (
-        centrality + params.position_weight * prior + params.title_weight * features.title_overlap
-    )
+    if params.position_weight:
+        centrality += params.position_weight / (1.0 + features.positions) ** params.position_decay
+    if params.title_weight:
+        centrality += params.title_weight * features.title_overlap
+    return centrality
 
 
 def digest_select(features: DigestFeatures, count: int, params: DigestParams) -> list[int]:
@@ -629,12 +642,15 @@ def digest_select(features: DigestFeatures, count: int, params: DigestParams) ->
     n = features.counts.shape[0]
     if count >= n:
         return list(range(n))
-    unit, has_terms = _unit_rows(features.counts)
-    scores = _scores(features, params, unit, has_terms)
+    similarity = _similarities(features.counts)
+    scores = _scores(features, params, similarity)
     scores[features.words < params.min_words] -= 10.0
     gains = scores.tolist()
-    closest = [0.0] * n
     chosen: list[int] = []
+    if not params.redundancy:
+        return sorted(sorted(range(n), key=gains.__getitem__, reverse=True)[:count])
+    rows = similarity.tolist()
+    closest = [0.0] * n
     redundancy = params.redundancy
     for _ in range(count):
         best, pick = -math.inf, -1
@@ -643,8 +659,7 @@ def digest_select(features: DigestFeatures, count: int, params: DigestParams) ->
             if gain > best and row not in chosen:
                 best, pick = gain, row
         chosen.append(pick)
-        if redundancy:
-            closest = list(map(max, closest, (unit @ unit[pick]).tolist()))
+        closest = list(map(max, closest, rows[pick]))
     return sorted(chosen)
 
 
@@ -656,7 +671,8 @@ def _digest_choose(
     params: DigestParams,
 ) -> list[int]:
     stem = params.stem_english or language != "english"
-    features = digest_features([s for _, s in candidates], language, title, stem=stem)
+    heading = title if params.title_weight else ""
+    features = digest_features([s for _, s in candidates], language, heading, stem=stem)
     return [candidates[row][0] for row in digest_select(features, count, params)]
 
 
