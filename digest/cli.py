@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from digest.models import Article, Entry
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 EPILOG = """\
 examples:
@@ -37,6 +38,7 @@ examples:
   digest read 42                                 print article 42 (marks it read)
   digest read https://example.org/story          read any page without subscribing
   digest search "climate summit"                 full-text search
+  digest summarize story.html --sentences 2      summarize files, URLs or stdin (-)
   digest mark 42 43 --star                       star articles (for scripts)
   digest import-opml subscriptions.opml
   digest export-opml backup.opml
@@ -140,6 +142,22 @@ def build_parser() -> argparse.ArgumentParser:
         group.add_argument(f"--{flag}", action="store_true")
 
     p = command(
+        "summarize",
+        "summarize files, URLs or stdin (-) without subscribing",
+        "digest summarize article.txt https://example.org/story - --sentences 2 --format jsonl",
+    )
+    p.add_argument("inputs", nargs="+", metavar="PATH|URL|-")
+    length = p.add_mutually_exclusive_group()
+    length.add_argument("--sentences", type=int, help="sentences per summary (default: config, 3)")
+    length.add_argument("--ratio", type=float, help="share of the article's sentences (0 to 1)")
+    p.add_argument(
+        "--method",
+        help="digest (default), lead, lexrank, textrank, lsa, luhn, "
+        "edmundson, kl, sumbasic or reduction",
+    )
+    p.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+
+    p = command(
         "import-opml",
         "subscribe to the feeds of an OPML file",
         "digest import-opml subscriptions.opml",
@@ -190,6 +208,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "list": _cmd_list,
         "read": _cmd_read,
         "search": _cmd_search,
+        "summarize": _cmd_summarize,
         "mark": _cmd_mark,
         "import-opml": _cmd_import_opml,
         "export-opml": _cmd_export_opml,
@@ -309,7 +328,8 @@ def _cmd_add(args: argparse.Namespace, config: Config, store: Store) -> int:
                 continue
             line = Text("Subscribed to ")
             line.append_text(output.safe(title or url, "bold"))
-            line.append_text(output.safe(f" ({url}): {new} articles"))
+            line.append(" ")
+            line.append_text(output.safe(f"({url}): {new} articles"))
             con.print(line)
             continue
         path = Path(target).expanduser()
@@ -533,12 +553,16 @@ def _cmd_read(args: argparse.Namespace, config: Config, store: Store) -> int:
         related = store.related(article.id)
         if not args.keep_unread and not article.read:
             store.mark([article.id], read=True)
+    from digest.summaries import article_summary
+
+    summary = article_summary(store, article, config.summary)
     if args.format == "json":
         data = output.article_json(article, with_text=True)
+        data["digest_summary"] = output.summary_json(summary)
         data["related"] = [output.article_json(r) for r in related]
         output.print_json("article", data)
         return EXIT_OK
-    output.console().print(output.article_text(article, now, related))
+    output.console().print(output.article_text(article, now, related, summary))
     return EXIT_OK
 
 
@@ -598,6 +622,100 @@ def _cmd_search(args: argparse.Namespace, config: Config, store: Store) -> int:
         return EXIT_OK
     output.console().print(output.articles_table(articles, _now()))
     return EXIT_OK
+
+
+def _cmd_summarize(args: argparse.Namespace, config: Config, store: Store) -> int:
+    """Summarize inputs without storing them; one result per input, in order."""
+    import json
+
+    from digest import output
+    from digest.summarize import METHODS, summarize_many
+
+    method = args.method or config.summary.method
+    if method not in METHODS:
+        raise ConfigError(f"unknown method {method!r}: choose one of {', '.join(METHODS)}")
+    if args.sentences is not None and args.sentences < 1:
+        raise ConfigError("--sentences must be at least 1")
+    if args.ratio is not None and not 0 < args.ratio <= 1:
+        raise ConfigError("--ratio must be above 0 and at most 1")
+    if args.sentences is not None or args.ratio is not None:
+        ratio = args.ratio
+    else:
+        ratio = config.summary.ratio
+    sentences = args.sentences or config.summary.sentences
+    docs: list[tuple[str, str, str, str]] = []  # source, title, text, language
+    failed: dict[int, str] = {}
+    for number, source in enumerate(args.inputs):
+        try:
+            docs.append((source, *_input_text(source, config)))
+        except DigestError as exc:
+            failed[number] = str(exc)
+            docs.append((source, "", "", ""))
+        except OSError as exc:
+            failed[number] = f"cannot read ({exc.strerror or exc})"
+            docs.append((source, "", "", ""))
+    todo = [i for i in range(len(docs)) if i not in failed]
+    results = summarize_many(
+        [docs[i][2] for i in todo],
+        sentences=sentences,
+        ratio=ratio,
+        method=method,
+        languages=[docs[i][3] or "english" for i in todo],
+        titles=[docs[i][1] for i in todo],
+    )
+    by_index = dict(zip(todo, results, strict=True))
+    objects: list[dict[str, object]] = []
+    for number, (source, title, _, _) in enumerate(docs):
+        obj: dict[str, object] = {"source": source, "title": title, "method": method}
+        if number in failed:
+            _error(f"{source}: {failed[number]}")
+            obj.update(sentences=[], error=failed[number])
+        else:
+            summary = by_index[number]
+            obj["sentences"] = [{"index": i, "text": t} for i, t in summary.sentences]
+            if summary.note:
+                obj["note"] = summary.note
+        objects.append(obj)
+        if args.format == "jsonl":
+            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    if args.format == "json":
+        output.print_json("summaries", objects)
+    elif args.format == "text":
+        con = output.console()
+        for number, (source, title, _, _) in enumerate(docs):
+            if number not in failed:
+                con.print(output.summary_text(source, title, by_index[number]))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _input_text(source: str, config: Config) -> tuple[str, str, str]:
+    """(title, text, language) of one summarize input: '-' is stdin, a URL, or a file."""
+    from digest.extract import decode_page, extract_article
+
+    if source.startswith(("http://", "https://")):
+        from digest.fetch import fetch_sync
+
+        result = fetch_sync(source, config.fetch)
+        page = extract_article(result.content, url=result.url)
+        return page.title, page.text, page.language
+    if source == "-":
+        text = decode_page(sys.stdin.buffer.read(MAX_INPUT_BYTES))
+        head = text.lstrip()[:1000].lower()
+        if head.startswith(("<!doctype html", "<html")) or "<body" in head:
+            page = extract_article(text)
+            return page.title, page.text, page.language
+        return "", text, ""
+    from digest.refresh import PAGE_SUFFIXES, read_page_file
+
+    path = Path(source).expanduser()
+    if path.suffix.lower() in PAGE_SUFFIXES:
+        parsed = read_page_file(path)
+        if not parsed.entries:
+            raise ParseError(f"{path.name}: no article found in the file")
+        lead = parsed.entries[0]
+        return lead.title, lead.text, lead.language
+    with path.open("rb") as handle:
+        return "", decode_page(handle.read(MAX_INPUT_BYTES)), ""
 
 
 def _cmd_mark(args: argparse.Namespace, config: Config, store: Store) -> int:

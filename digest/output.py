@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from digest.models import Article, Feed
+from digest.models import Article, ArticleSummary, Feed
 from digest.store import iso
 from digest.textclean import clean_line, clean_text
 from digest.timefmt import relative_time
@@ -131,8 +131,41 @@ def feeds_table(feeds: Iterable[Feed], now: datetime) -> Table:
     return table
 
 
-def article_text(article: Article, now: datetime, related: Sequence[Article] = ()) -> Text:
-    """One article for reading: title, source, date, link, then the text."""
+def summary_json(summary: ArticleSummary) -> dict[str, Any]:
+    return {
+        "method": summary.method,
+        "sentences": [{"index": i, "text": t} for i, t in summary.sentences],
+        "reading_minutes": summary.reading_minutes,
+        "note": summary.note,
+    }
+
+
+def summary_text(source: str, title: str, summary: Any) -> Text:
+    """One summarize result for a terminal: the source, the title, the sentences as bullets."""
+    out = Text()
+    out.append_text(safe(title or source, "bold"))
+    if title:
+        out.append("  ")
+        out.append_text(safe(f"({source})", "dim"))
+    out.append("\n")
+    if not summary.sentences:
+        out.append("  ")
+        out.append_text(safe(f"(no summary: {summary.note or 'nothing to summarize'})", "dim"))
+        out.append("\n")
+    for _, sentence in summary.sentences:
+        out.append("  • ")
+        out.append_text(safe(sentence))
+        out.append("\n")
+    return out
+
+
+def article_text(
+    article: Article,
+    now: datetime,
+    related: Sequence[Article] = (),
+    summary: ArticleSummary | None = None,
+) -> Text:
+    """One article for reading: title, source, date, link, the summary, then the text."""
     out = Text()
     out.append_text(safe(article.title or "(untitled)", "bold"))
     out.append("\n")
@@ -147,6 +180,14 @@ def article_text(article: Article, now: datetime, related: Sequence[Article] = (
         out.append_text(safe(article.url, "blue"))
         out.append("\n")
     out.append("\n")
+    if summary is not None and summary.sentences:
+        minutes = f" · {summary.reading_minutes:g} min read" if summary.reading_minutes else ""
+        out.append(f"Summary{minutes}\n", style="bold")
+        for _, sentence in summary.sentences:
+            out.append("  • ")
+            out.append_text(safe(sentence))
+            out.append("\n")
+        out.append("\n")
     out.append_text(safe_block(article.text or article.summary or "(no text)"))
     out.append("\n")
     if related:
@@ -154,6 +195,7 @@ def article_text(article: Article, now: datetime, related: Sequence[Article] = (
         for r in related:
             out.append("  • ")
             out.append_text(safe(r.title or "(untitled)"))
-            out.append_text(safe(f" — {r.source or r.feed_title}", "dim"))
+            out.append(" ")
+            out.append_text(safe(f"— {r.source or r.feed_title}", "dim"))
             out.append("\n")
     return out

@@ -28,6 +28,7 @@ from lxml import html as lxml_html
 from digest.errors import ExtractError, ParseError
 from digest.extract import ExtractedPage, decode_page, extract_article
 from digest.models import Entry, ParsedFeed
+from digest.parse import derive_title
 from digest.textclean import clean_line, clean_text
 
 __all__ = ["SUFFIXES", "read_saved_page"]
@@ -290,6 +291,10 @@ class _Story:
     body: list[str] = field(default_factory=list)
 
 
+_SENTENCE_STOPS = re.compile(r"[.!?][\"'\u201d\u2019]?\s+[\"'\u201c\u2018]?[A-Z]")
+"""A sentence ending followed by another sentence: a line holding it is prose, not a title."""
+
+
 def _is_titlelike(line: str) -> bool:
     words = len(line.split())
     return (
@@ -496,14 +501,21 @@ def _one_article(text: str, name: str, key_base: str, now: datetime | None) -> P
     if first == len(lines):
         raise ParseError(f"{name} holds no text, only page clutter")
     header = _header_at(lines, first)
-    story, after = header if header else (_Story(title=lines[first]), first + 1)
+    if header:
+        story, after = header
+    elif _is_titlelike(lines[first]) and _SENTENCE_STOPS.search(lines[first].rstrip(".!?")) is None:
+        story, after = _Story(title=lines[first]), first + 1
+    else:  # prose from the first line on (one sentence or several): no title line to take
+        story, after = _Story(title=""), first
     rest = raw[filled[after] :] if after < len(lines) else []
     if rest and _MARKDOWN_UNDERLINE.match(rest[0]):
         rest = rest[1:]
     body = [_strip_trailing_ui(line) for line in rest]
     body = [line for line in body if not line or (line != story.title and not _is_ui_line(line))]
+    if not header and not any(body):  # a single line: it is the title and the text
+        body = [lines[first]]
     entry = Entry(
-        title=_title(story.title),
+        title=_title(story.title) if story.title else derive_title(lines[first]),
         author=clean_line(story.author),
         published=story.when.resolve(now),
         text=clean_text("\n".join(body)),

@@ -228,3 +228,96 @@ def test_shared_opml_imports(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Imported" in capsys.readouterr().out
     assert main(["feeds", "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["feeds"]) > 10
+
+
+STORY = (
+    "Harbour ferries will run until midnight from Monday, the council said on Tuesday.\n\n"
+    "The change follows a petition signed by 2,400 residents. Mr. Lane, who led it, said "
+    "late workers had been stranded for years.\n\n"
+    "The extra sailings cost $1.2m a year. The U.S. Maritime Fund pays half of it.\n\n"
+    "Read more: sign up for our newsletter.\n"
+)
+
+
+def test_summarize_files_and_stdin_in_a_subprocess(tmp_path: Path) -> None:
+    first = tmp_path / "ferry.txt"
+    first.write_text("Ferries run late\n\n" + STORY)
+    second = tmp_path / "note.md"
+    second.write_text(
+        "# Snow day\n\nSchools closed on Friday. Buses did not run. Parents were told at 6 a.m.\n"
+    )
+    env = dict(os.environ, DIGEST_HOME=str(tmp_path / "home"))
+    out = subprocess.run(
+        [
+            str(DIGEST),
+            "summarize",
+            str(first),
+            "-",
+            str(second),
+            "--sentences",
+            "2",
+            "--format",
+            "jsonl",
+        ],
+        input=STORY,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["source"] for r in rows] == [str(first), "-", str(second)]
+    assert rows[0]["title"] == "Ferries run late" and rows[2]["title"] == "Snow day"
+    for row in rows:
+        assert row["method"] == "digest" and len(row["sentences"]) == 2
+        indices = [s["index"] for s in row["sentences"]]
+        assert indices == sorted(indices)
+        for sentence in row["sentences"]:
+            assert sentence["text"] in (STORY + second.read_text())
+            assert "newsletter" not in sentence["text"]
+
+
+def test_summarize_bad_inputs_exit_1_and_continue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(STORY)
+    binary = tmp_path / "junk.txt"
+    binary.write_bytes(bytes(range(256)) * 40)
+    code = main(
+        [
+            "summarize",
+            str(tmp_path / "missing.txt"),
+            str(good),
+            str(binary),
+            "--format",
+            "json",
+            "--method",
+            "lead",
+        ]
+    )
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)["summaries"]
+    assert code == 1
+    assert "missing.txt: cannot read" in captured.err
+    assert data[0]["error"] and data[1]["sentences"][0]["index"] == 0
+    assert data[2]["sentences"] == [] or data[2].get("error")
+    assert main(["summarize", str(good), "--method", "nonsense"]) == 2
+
+
+def test_read_shows_the_summary_above_the_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "ferry.txt"
+    page.write_text("Ferries run late\n\n" + STORY)
+    assert main(["add", str(page)]) == 0
+    capsys.readouterr()
+    assert main(["read", str(page), "--format", "json"]) == 0
+    article = json.loads(capsys.readouterr().out)["article"]
+    chosen = article["digest_summary"]["sentences"]
+    assert 1 <= len(chosen) <= 3 and article["digest_summary"]["reading_minutes"] > 0
+    assert main(["read", str(page)]) == 0
+    text = capsys.readouterr().out
+    assert text.index("Summary") < text.index("The change follows a petition")
