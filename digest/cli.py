@@ -8,6 +8,7 @@ This module parses arguments, opens the config and the store, calls the engine a
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -236,7 +237,7 @@ def _cmd_today(args: argparse.Namespace, config: Config, store: Store) -> int:
     if not config.exists and not store.feeds():
         from digest.refresh import load_samples
 
-        load_samples(store)
+        load_samples(store, summary=config.summary)
     if sys.stdin.isatty() and sys.stdout.isatty() and not args.plain:
         from tui.app import run_app
 
@@ -337,7 +338,7 @@ def _cmd_add(args: argparse.Namespace, config: Config, store: Store) -> int:
             failed += 1
             _error(f"{target}: no such file or folder (URLs must start with http:// or https://)")
             continue
-        for outcome in ingest_pages(store, [path]):
+        for outcome in ingest_pages(store, [path], summary=config.summary):
             if outcome.error:
                 failed += 1
                 _error(f"{outcome.path}: {outcome.error}")
@@ -373,6 +374,9 @@ def _subscribe(
         feed_url, title=args.title, folder=args.folder, tags=args.tag, full_text=args.full_text
     )
     stored = store.upsert_entries(feed.id, parsed.entries, now=now)
+    from digest.refresh import summarize_entries
+
+    asyncio.run(summarize_entries(store, parsed.entries, config.summary, None))
     store.record_fetch(
         feed.id,
         when=now,
@@ -477,14 +481,18 @@ def _cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
                     description=clean_line(outcome.feed.title or outcome.feed.url)[:40],
                 )
 
-            report = refresh_feeds(store, feeds, config.fetch, on_progress=advance)
+            report = refresh_feeds(
+                store, feeds, config.fetch, on_progress=advance, summary=config.summary
+            )
     else:
-        report = refresh_feeds(store, feeds, config.fetch, on_progress=plain)
+        report = refresh_feeds(
+            store, feeds, config.fetch, on_progress=plain, summary=config.summary
+        )
     for outcome in report.failed:
         failures.append(f"{outcome.feed.title or outcome.feed.url}: {outcome.error}")
     pages = 0
     if not args.feeds and config.page_folders:
-        for page in ingest_folders(store, config.page_folders):
+        for page in ingest_folders(store, config.page_folders, summary=config.summary):
             if page.error:
                 failures.append(f"{page.path}: {page.error}")
             pages += page.new

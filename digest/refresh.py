@@ -20,13 +20,15 @@ from pathlib import Path
 import httpx
 
 from digest import samples
+from digest.config import SummaryConfig
 from digest.errors import DigestError, ExtractError, ParseError
 from digest.extract import extract_article, is_teaser
 from digest.fetch import Fetcher, FetchSettings
-from digest.models import Entry, Feed, FetchResult, ParsedFeed, article_key
+from digest.models import ArticleSummary, Entry, Feed, FetchResult, ParsedFeed, article_key
 from digest.pages import read_saved_page
 from digest.parse import parse_feed
 from digest.store import Store
+from digest.summarize import summarize, summary_cache_key
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")
 SAVED_PAGES_URL = "pages:saved"
@@ -93,6 +95,7 @@ def refresh_feeds(
     transport: httpx.AsyncBaseTransport | None = None,
     now: datetime | None = None,
     workers: int | None = None,
+    summary: SummaryConfig | None = None,
 ) -> RefreshReport:
     """Fetch, parse and store ``feeds`` concurrently; see the module docstring.
 
@@ -104,6 +107,8 @@ def refresh_feeds(
         transport: an httpx transport for tests.
         now: the refresh's clock reading (for dates in the future and 'added').
         workers: processes for parsing; None picks from the CPU count, 0 parses in threads.
+        summary: when given, every new or changed article is summarized with these settings
+            (in the same worker processes) and the summary stored.
     """
     web = [f for f in feeds if f.kind == "feed" and f.url.startswith(("http://", "https://"))]
     now = now or datetime.now(UTC)
@@ -116,7 +121,9 @@ def refresh_feeds(
         pool = ProcessPoolExecutor(max_workers=count)
     try:
         return asyncio.run(
-            _refresh(store, web, settings or FetchSettings(), on_progress, transport, now, pool)
+            _refresh(
+                store, web, settings or FetchSettings(), on_progress, transport, now, pool, summary
+            )
         )
     finally:
         if pool is not None:
@@ -131,9 +138,12 @@ async def _refresh(
     transport: httpx.AsyncBaseTransport | None,
     now: datetime,
     pool: Executor | None,
+    summary: SummaryConfig | None,
 ) -> RefreshReport:
     async with Fetcher(settings, transport=transport) as fetcher:
-        tasks = [asyncio.create_task(_one(store, feed, fetcher, now, pool)) for feed in feeds]
+        tasks = [
+            asyncio.create_task(_one(store, feed, fetcher, now, pool, summary)) for feed in feeds
+        ]
         outcomes: list[FeedOutcome] = []
         for next_done in asyncio.as_completed(tasks):
             outcome = await next_done
@@ -146,7 +156,12 @@ async def _refresh(
 
 
 async def _one(
-    store: Store, feed: Feed, fetcher: Fetcher, now: datetime, pool: Executor | None
+    store: Store,
+    feed: Feed,
+    fetcher: Fetcher,
+    now: datetime,
+    pool: Executor | None,
+    summary: SummaryConfig | None,
 ) -> FeedOutcome:
     loop = asyncio.get_running_loop()
     try:
@@ -165,6 +180,8 @@ async def _one(
         )
         entries = await _with_full_text(store, feed, parsed.entries, fetcher, pool)
         stored = store.upsert_entries(feed.id, entries, now=now)
+        if summary is not None and (stored.new or stored.updated):
+            await summarize_entries(store, entries, summary, pool)
         store.record_fetch(
             feed.id,
             when=now,
@@ -190,6 +207,60 @@ async def _one(
         except DigestError:
             pass
         return FeedOutcome(feed, "failed", error=reason)
+
+
+async def summarize_entries(
+    store: Store, entries: Sequence[Entry], settings: SummaryConfig, pool: Executor | None
+) -> int:
+    """Summarize the entries that have no stored summary yet, in ``pool``; store the results."""
+    keys = [entry_summary_key(e, settings) for e in entries]
+    have = store.summary_keys(keys)
+    todo: dict[str, Entry] = {}
+    for key, entry in zip(keys, entries, strict=True):
+        if key not in have:
+            todo.setdefault(key, entry)
+    if not todo:
+        return 0
+    jobs = [
+        (
+            e.text or e.summary,
+            settings.sentences,
+            settings.ratio,
+            settings.method,
+            e.language or "english",
+            e.title,
+        )
+        for e in todo.values()
+    ]
+    loop = asyncio.get_running_loop()
+    results = await loop.run_in_executor(pool, _summarize_jobs, jobs)
+    store.put_summaries(zip(todo, results, strict=True))
+    return len(results)
+
+
+def entry_summary_key(entry: Entry, settings: SummaryConfig) -> str:
+    """The summary key of an entry; equal to ``digest.summaries.summary_key`` of its article."""
+    return summary_cache_key(
+        entry.text or entry.summary,
+        settings.method,
+        settings.sentences,
+        settings.ratio,
+        language=entry.language or "english",
+        title=entry.title,
+    )
+
+
+def _summarize_jobs(
+    jobs: Sequence[tuple[str, int, float | None, str, str, str]],
+) -> list[ArticleSummary]:
+    """Runs in a worker process: summarize a feed's new articles."""
+    out: list[ArticleSummary] = []
+    for text, sentences, ratio, method, language, title in jobs:
+        s = summarize(
+            text, sentences=sentences, ratio=ratio, method=method, language=language, title=title
+        )
+        out.append(ArticleSummary(s.method, s.sentences, s.reading_minutes, s.language, s.note))
+    return out
 
 
 def _parse(content: bytes, url: str, content_type: str, now: datetime) -> ParsedFeed:
@@ -289,6 +360,7 @@ def ingest_pages(
     feed_url: str = SAVED_PAGES_URL,
     feed_title: str = "Saved pages",
     now: datetime | None = None,
+    summary: SummaryConfig | None = None,
 ) -> list[PageOutcome]:
     """Store saved pages (files or folders) under the pseudo-feed ``feed_url``.
 
@@ -305,6 +377,8 @@ def ingest_pages(
             outcomes.append(PageOutcome(path, error=_reason(exc)))
             continue
         stored = store.upsert_entries(feed.id, parsed.entries, now=now)
+        if summary is not None:
+            asyncio.run(summarize_entries(store, parsed.entries, summary, None))
         outcomes.append(
             PageOutcome(
                 path,
@@ -334,7 +408,11 @@ def read_page_file(path: Path, *, now: datetime | None = None) -> ParsedFeed:
 
 
 def ingest_folders(
-    store: Store, folders: Iterable[Path], *, now: datetime | None = None
+    store: Store,
+    folders: Iterable[Path],
+    *,
+    now: datetime | None = None,
+    summary: SummaryConfig | None = None,
 ) -> list[PageOutcome]:
     """Ingest each configured saved-page folder into its own pseudo-feed."""
     outcomes: list[PageOutcome] = []
@@ -349,7 +427,12 @@ def ingest_folders(
             continue
         outcomes.extend(
             ingest_pages(
-                store, [resolved], feed_url=url, feed_title=resolved.name or str(resolved), now=now
+                store,
+                [resolved],
+                feed_url=url,
+                feed_title=resolved.name or str(resolved),
+                now=now,
+                summary=summary,
             )
         )
     return outcomes
@@ -358,7 +441,9 @@ def ingest_folders(
 # -- bundled samples -----------------------------------------------------------------------
 
 
-def load_samples(store: Store, *, now: datetime | None = None) -> int:
+def load_samples(
+    store: Store, *, now: datetime | None = None, summary: SummaryConfig | None = None
+) -> int:
     """Store the bundled sample feeds and pages, dated so the newest is ``now``.
 
     Returns the number of new articles. Loading twice adds nothing.
@@ -383,6 +468,8 @@ def load_samples(store: Store, *, now: datetime | None = None) -> int:
         entries = [_shifted(e, shift) for e in feed_parsed.entries]
         new += len(store.upsert_entries(feed.id, entries, now=now).new)
         store.record_fetch(feed.id, when=now, title=feed_parsed.title)
+        if summary is not None:
+            asyncio.run(summarize_entries(store, entries, summary, None))
     pages = store.add_feed(
         SAMPLE_PREFIX + "pages", title="Sample saved pages", kind="sample", folder="Samples"
     )
@@ -392,6 +479,8 @@ def load_samples(store: Store, *, now: datetime | None = None) -> int:
         )
         entries = [_shifted(e, shift) for e in page.entries]
         new += len(store.upsert_entries(pages.id, entries, now=now).new)
+        if summary is not None:
+            asyncio.run(summarize_entries(store, entries, summary, None))
     store.record_fetch(pages.id, when=now)
     return new
 

@@ -137,3 +137,37 @@ def test_samples_load_once_and_are_recent(store: Store) -> None:
     newest = store.articles()[0]
     assert newest.when == NOW
     assert {f.kind for f in store.feeds()} == {"sample"}
+
+
+def test_refresh_summarizes_new_articles_once(store: Store, http_server: LocalServer) -> None:
+    import asyncio
+
+    from digest.config import SummaryConfig
+    from digest.refresh import summarize_entries
+    from digest.summaries import article_summary, summary_key
+
+    settings = SummaryConfig(method="digest", sentences=2)
+    for n in range(5):
+        http_server.add(f"/{n}.xml", rss(f"site{n}", 4))
+        store.add_feed(http_server.url(f"/{n}.xml"))
+    refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=2, summary=settings)
+    articles = store.articles()
+    assert len(articles) == 20
+    for article in articles:
+        stored = store.summary(summary_key(article, settings))
+        assert stored is not None and len(stored.sentences) == 2
+        for _, sentence in stored.sentences:
+            assert sentence in article.text
+        assert article_summary(store, article, settings) == stored
+    # An edited item is summarized again; nothing else is.
+    http_server.add(
+        "/0.xml", rss("site0", 4).replace(b"Paragraph 1 of item 0", b"Edited 1 of item 0")
+    )
+    report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=0, summary=settings)
+    assert report.updated_articles == 1
+    from digest.parse import parse_feed
+
+    entries_again = parse_feed(rss("site1", 4)).entries
+    assert asyncio.run(summarize_entries(store, entries_again, settings, None)) == 0
+    other = SummaryConfig(method="lead", sentences=1)
+    assert asyncio.run(summarize_entries(store, entries_again, other, None)) == 4
