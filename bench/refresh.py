@@ -377,6 +377,22 @@ def _machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores ({model}), Linux {platform.release()}"
 
 
+def _revision() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "digest"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return f"{head or 'unknown'}{' + uncommitted changes in digest/' if dirty else ''}"
+
+
 def _newsboat_version() -> str:
     try:
         out = subprocess.run(["newsboat", "--version"], capture_output=True, text=True, timeout=10)
@@ -457,7 +473,7 @@ def write_report(runs: list[Run], args: argparse.Namespace, command: str) -> Non
         f"- Machine: {_machine()}; Python {platform.python_version()}; {_newsboat_version()}.",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average (1 min) at the start "
         f"{args.load_before:.2f}, at the end {os.getloadavg()[0]:.2f} (other work shares the cores).",
-        f"- Command: `{command}` (from the repo root).",
+        f"- Command: `{command}` (from the repo root); code: commit {args.revision}.",
         "",
         *table(runs),
         "",
@@ -492,6 +508,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("newsboat is not installed (apt-get install newsboat), or use --skip-newsboat")
     command = "python bench/refresh.py " + " ".join(argv if argv is not None else sys.argv[1:])
     args.load_before = os.getloadavg()[0]
+    args.revision = _revision()
     runs: list[Run] = []
     server = FeedServer(args.feeds, args.items, args.latency, args.hosts)
     try:
