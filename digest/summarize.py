@@ -20,13 +20,15 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import pkgutil
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from digest.sentences import OfflineTokenizer, split_paragraphs
 from digest.textclean import clean_text
@@ -51,10 +53,11 @@ DEFAULT_METHOD = "digest"
 ALGORITHM_VERSION = "1"
 """Part of every cache key: bump it when a method's choices change for the same input."""
 
-MAX_CHARS = 200_000
-"""Only this many characters of a text are summarized (a long article is 20,000)."""
-MAX_SENTENCES = 400
-"""Only this many sentences (after the character cap) are considered."""
+MAX_CHARS = 100_000
+"""Only this many characters of a text are summarized (a long news article has 20,000)."""
+MAX_SENTENCES = 250
+"""Only this many sentences (after the character cap) are considered: enough for the longest
+BBC article (245), and it keeps sumy's quadratic methods (KL, LexRank) to a few seconds."""
 WORDS_PER_MINUTE = 230
 """Reading speed used for :func:`reading_minutes`."""
 
@@ -283,28 +286,31 @@ _MEMO_LIMIT = 200_000
 """Memoised stems per language are forgotten past this many words."""
 
 
-@dataclass(frozen=True)
-class _LanguageTools:
-    stemmer: Callable[[str], str]
-    """sumy's own stemmer object for the language (NLTK's Snowball code, no downloaded data)."""
-    stop_words: frozenset[str]
+@lru_cache(maxsize=32)
+def _stop_words(language: str) -> frozenset[str]:
+    """sumy's bundled stop words for a resolved language (empty when it has none).
+
+    Read as package data, as sumy's ``get_stop_words`` does, without importing sumy's modules.
+    """
+    try:
+        data = pkgutil.get_data("sumy", f"data/stopwords/{language}.txt")
+    except OSError:
+        return frozenset()
+    if not data:
+        return frozenset()
+    return frozenset(w.strip() for w in data.decode("utf-8").splitlines() if w.strip())
 
 
 @lru_cache(maxsize=32)
-def _language_tools(language: str) -> _LanguageTools:
-    """sumy's stemmer and stop words for a resolved language (English's stemmer if it has none)."""
+def _stemmer(language: str) -> Callable[[str], str]:
+    """sumy's stemmer for a resolved language (NLTK's Snowball code, no downloaded data), or
+    English's when sumy has none for it."""
     from sumy.nlp.stemmers import Stemmer  # imported late: it loads NLTK's code (not its data)
-    from sumy.utils import get_stop_words
 
     try:
-        stemmer = Stemmer(language)
+        return cast(Callable[[str], str], Stemmer(language))
     except LookupError:
-        stemmer = Stemmer("english")
-    try:
-        stop_words: frozenset[str] = frozenset(get_stop_words(language))
-    except LookupError:
-        stop_words = frozenset()
-    return _LanguageTools(stemmer=stemmer, stop_words=stop_words)
+        return cast(Callable[[str], str], Stemmer("english"))
 
 
 class _Vocabulary:
@@ -316,17 +322,21 @@ class _Vocabulary:
     """
 
     def __init__(self, language: str, stem: bool) -> None:
-        tools = _language_tools(language)
-        self._stemmer = tools.stemmer if stem else None
-        self._stop_words = tools.stop_words
+        self._stemmer = _stemmer(language) if stem else None
+        self._stop_words = _stop_words(language)
         self.ids: dict[str, int] = {}
         self._term_ids: dict[str, int] = {"": 0}
 
     def term(self, token: str) -> int:
         """The term id of a token not yet in :attr:`ids` (and remember it)."""
-        word = token if token.isalnum() else _EDGE_PUNCTUATION.sub("", token)
+        if token.isalnum():
+            word = token
+        else:
+            word = _EDGE_PUNCTUATION.sub("", token)
+            if not _HAS_ALNUM.search(word):
+                word = ""
         term = ""
-        if len(word) > 1 and word not in self._stop_words and _HAS_ALNUM.search(word):
+        if len(word) > 1 and word not in self._stop_words:
             term = str(self._stemmer(word)) if self._stemmer else word
         found = self.ids[token] = self._term_ids.setdefault(term, len(self._term_ids))
         return found
@@ -458,10 +468,11 @@ def candidate_sentences(text: str) -> tuple[Numbered, str]:
     may_contain_trigger = _has_trigger(cleaned)
     numbered: list[tuple[tuple[int, str], ...]] = []
     index = 0
-    for paragraph in split_paragraphs(cleaned):
-        if index + len(paragraph) > MAX_SENTENCES:
-            paragraph = paragraph[: MAX_SENTENCES - index]
-            note = f"only the first {MAX_SENTENCES} sentences were summarized"
+    paragraphs = split_paragraphs(cleaned)
+    if sum(len(paragraph) for paragraph in paragraphs) > MAX_SENTENCES:
+        note = f"only the first {MAX_SENTENCES} sentences were summarized"
+    for paragraph in paragraphs:
+        paragraph = paragraph[: MAX_SENTENCES - index]
         row = tuple(
             (index + offset, sentence)
             for offset, sentence in enumerate(paragraph)
@@ -603,12 +614,22 @@ def digest_features(
 
 
 def _similarities(counts: Any) -> Any:
-    """Cosine similarity of every pair of sentences (0 for sentences without content words)."""
+    """Cosine similarity of every pair of sentences (0 for sentences without content words).
+
+    Only terms found in two sentences or more can make two sentences alike, so the products are
+    taken over those columns alone (a fifth of them in news); the norms use every column.
+    """
     import numpy as np
 
-    norms = np.sqrt(np.einsum("ij,ij->i", counts, counts))
-    unit = counts / np.maximum(norms, 1e-12)[:, None]
-    return unit @ unit.T
+    squares = np.einsum("ij,ij->i", counts, counts)
+    shared = counts[:, np.count_nonzero(counts, axis=0) > 1]
+    similarity = shared @ shared.T
+    np.fill_diagonal(similarity, squares)
+    norms = np.sqrt(squares)
+    norms[norms == 0] = 1.0
+    similarity /= norms[:, None]
+    similarity /= norms[None, :]
+    return similarity
 
 
 def digest_scores(features: DigestFeatures, params: DigestParams) -> Any:
@@ -681,7 +702,7 @@ def _digest_choose(
 _STIGMA_WORDS = ("advertisement", "subscribe", "newsletter", "click", "cookie", "copyright")
 
 
-def _sumy_summarizer(method: str, tools: _LanguageTools) -> Any:
+def _sumy_summarizer(method: str, language: str) -> Any:
     from sumy.summarizers.edmundson import EdmundsonSummarizer
     from sumy.summarizers.kl import KLSummarizer
     from sumy.summarizers.lex_rank import LexRankSummarizer
@@ -701,8 +722,8 @@ def _sumy_summarizer(method: str, tools: _LanguageTools) -> Any:
         "sumbasic": SumBasicSummarizer,
         "reduction": ReductionSummarizer,
     }
-    summarizer = classes[method](tools.stemmer)
-    summarizer.stop_words = tools.stop_words
+    summarizer = classes[method](_stemmer(language))
+    summarizer.stop_words = _stop_words(language)
     return summarizer
 
 
@@ -716,7 +737,7 @@ def _sumy_choose(
     """Run one of sumy's summarizers on our own sentences; indices of what it picked."""
     from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 
-    tools = _language_tools(language)
+    stop_words = _stop_words(language)
     tokenizer = OfflineTokenizer(language)
     index_of: dict[int, int] = {}
     dom_paragraphs = []
@@ -730,27 +751,30 @@ def _sumy_choose(
             dom_sentences.append(sentence)
         dom_paragraphs.append(Paragraph(dom_sentences))
     document = ObjectDocumentModel(dom_paragraphs)
-    summarizer = _sumy_summarizer(method, tools)
+    summarizer = _sumy_summarizer(method, language)
     if method == "edmundson":
-        summarizer.null_words = tools.stop_words
+        summarizer.null_words = stop_words
         summarizer.stigma_words = _STIGMA_WORDS
-        summarizer.bonus_words = _bonus_words(document, title, tools)
+        summarizer.bonus_words = _bonus_words(document, title, stop_words)
     try:
-        picked = summarizer(document, count)
+        with warnings.catch_warnings():  # LSA warns on stderr when words are few
+            warnings.simplefilter("ignore")
+            picked = summarizer(document, count)
     except (ValueError, ArithmeticError, LookupError, IndexError):
+        # sumy gave up on this text (LSA's SVD, an empty matrix): fall back to the lead.
         return [index for paragraph in paragraphs for index, _ in paragraph][:count]
     return sorted(index_of[id(s)] for s in picked if id(s) in index_of)
 
 
-def _bonus_words(document: Any, title: str, tools: _LanguageTools) -> tuple[str, ...]:
+def _bonus_words(document: Any, title: str, stop_words: frozenset[str]) -> tuple[str, ...]:
     """Edmundson's bonus words: the title's content words, else the article's ten most frequent."""
     from collections import Counter
 
-    title_words = [w for w in _TERM.findall(title.lower()) if w not in tools.stop_words]
+    title_words = [w for w in _TERM.findall(title.lower()) if w not in stop_words]
     if title_words:
         return tuple(title_words)
     frequent = Counter(
-        w.lower() for w in document.words if w.lower() not in tools.stop_words and len(w) > 2
+        w.lower() for w in document.words if w.lower() not in stop_words and len(w) > 2
     )
     return tuple(w for w, _ in frequent.most_common(10))
 
