@@ -26,7 +26,7 @@ import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -560,7 +560,6 @@ class DigestFeatures:
     """Words in each sentence, stop words included."""
     title_overlap: npt.NDArray[np.float64]
     """Share of the title's content terms found in each sentence (zeros without a title)."""
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def digest_features(

@@ -1,0 +1,518 @@
+"""The summarizer: verbatim sentences in article order, every method, boilerplate, bad input,
+languages, no NLTK data, the cache key, many at once, and a real sample of BBC news."""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import digest.summarize as summarize_module
+from digest.sentences import split_sentences
+from digest.summarize import (
+    DEFAULT_METHOD,
+    METHODS,
+    Summary,
+    candidate_sentences,
+    choose,
+    digest_features,
+    is_boilerplate,
+    reading_minutes,
+    resolve_language,
+    summarize,
+    summarize_many,
+    summary_cache_key,
+    summary_length,
+)
+from tests.conftest import need_corpora
+
+# An article written for these tests: a lead, quotes, numbers, a headline, several paragraphs.
+ARTICLE = """Council approves new budget for city schools
+
+The city council approved a budget of $41.5m for schools on Tuesday, after a debate that ran late into the night.
+The budget adds 120 teachers and repairs the roofs of nine primary schools.
+
+Mr. Alvarez, who leads the council, said the vote was close. "We had to choose between roads and schools, and we chose schools," he said.
+Opposition members argued that the budget leaves the city's roads without money for a second year.
+
+Teachers welcomed the plan. The union said class sizes had risen for five years in a row and that the new teachers would bring them down.
+Parents at Hill Street primary school, where the roof leaked all winter, said repairs could not come soon enough.
+
+The budget takes effect in April. A review of school funding is due in the autumn, when the council will decide on the roads.
+"""
+
+# Page furniture that an extractor may leave in; each line is made to look central to ARTICLE
+# (it repeats the article's key words), so a method that does not filter it would pick it.
+BOILERPLATE = [
+    "Read more: the council budget for city schools adds teachers, and the council budget "
+    "repairs city schools as teachers and parents of the city schools welcome the budget",
+    "Sign up for our newsletter on the council budget for city schools, the teachers the "
+    "budget adds, and the school roof repairs the council budget pays for in the city",
+    "Share this article on Facebook: the council approved the budget for city schools, "
+    "teachers welcome the budget, and the council budget repairs the schools of the city",
+    "Photo: council members vote on the budget for city schools and teachers at the city "
+    "council on Tuesday (Photo by Jane Roe/Getty Images)",
+    "By Maria Lopez",
+    "Copyright 2025 City News, all rights reserved: council budget, city schools, teachers",
+    "Click here to subscribe to news of the council budget for city schools and teachers",
+    "Advertisement",
+]
+
+NEWS_SENTENCES_WITH_TRIGGER_WORDS = [
+    "It hopes to sign up existing customers for high-speed broadband next year.",
+    "Shares in the company rose 4% after the results were published.",
+    "The photo agency said it would share its archive with the museum.",
+    "By the end of the year, the council expects to have hired 120 teachers.",
+    "More than 300 people attended the meeting in the town hall.",
+    "Read the report and you will see the numbers do not add up, the minister said.",
+]
+
+
+def _verbatim_in_order(text: str, summary: Summary) -> None:
+    sentences = split_sentences(text)
+    indices = [index for index, _ in summary.sentences]
+    assert indices == sorted(set(indices)), "sentences must be in article order, once each"
+    for index, sentence in summary.sentences:
+        assert sentences[index] == sentence
+
+
+# -- what every method must do ------------------------------------------------------------------
+
+
+def test_methods_and_default() -> None:
+    assert METHODS == (
+        "digest",
+        "lead",
+        "lexrank",
+        "textrank",
+        "lsa",
+        "luhn",
+        "edmundson",
+        "kl",
+        "sumbasic",
+        "reduction",
+    )
+    assert DEFAULT_METHOD == "digest"
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_each_method_picks_verbatim_sentences_in_article_order(method: str) -> None:
+    summary = summarize(ARTICLE, sentences=3, method=method, title="Budget for schools")
+    assert summary.method == method
+    assert len(summary.sentences) == 3
+    assert summary.language == "english"
+    assert summary.note == ""
+    _verbatim_in_order(ARTICLE, summary)
+    assert summary.text == " ".join(s for _, s in summary.sentences)
+
+
+def test_lead_takes_the_first_sentences() -> None:
+    summary = summarize(ARTICLE, sentences=2, method="lead")
+    assert [i for i, _ in summary.sentences] == [0, 1]
+
+
+def test_digest_prefers_central_sentences_to_the_headline() -> None:
+    summary = summarize(ARTICLE, sentences=2)
+    chosen = [text for _, text in summary.sentences]
+    assert "Council approves new budget for city schools" not in chosen  # short: min_words
+    assert any("budget" in text for text in chosen)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_boilerplate_is_never_chosen(method: str) -> None:
+    paragraphs = ARTICLE.strip().split("\n\n")
+    mixed = "\n\n".join(
+        p + "\n" + BOILERPLATE[i % len(BOILERPLATE)] for i, p in enumerate(paragraphs)
+    )
+    mixed += "\n" + "\n".join(BOILERPLATE)
+    summary = summarize(mixed, sentences=5, method=method, title="Council budget for schools")
+    assert len(summary.sentences) == 5
+    _verbatim_in_order(mixed, summary)
+    for _, sentence in summary.sentences:
+        assert not is_boilerplate(sentence)
+        assert not any(sentence in line for line in BOILERPLATE)
+
+
+def test_boilerplate_would_be_chosen_without_the_filter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test above can fail: with the filter off, digest picks the planted furniture."""
+    monkeypatch.setattr(summarize_module, "_is_boilerplate", lambda *a, **k: False)
+    mixed = ARTICLE + "\n" + "\n".join(BOILERPLATE)
+    summary = summarize(mixed, sentences=5, title="Council budget for schools")
+    assert any(any(s in line for line in BOILERPLATE) for _, s in summary.sentences)
+
+
+@pytest.mark.parametrize("line", BOILERPLATE)
+def test_is_boilerplate_knows_page_furniture(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize("line", NEWS_SENTENCES_WITH_TRIGGER_WORDS)
+def test_is_boilerplate_keeps_news_that_shares_its_words(line: str) -> None:
+    assert not is_boilerplate(line)
+
+
+def test_boilerplate_keeps_its_index_in_the_article() -> None:
+    text = "By Maria Lopez\nThe first real sentence is here. The second one follows it."
+    paragraphs, note = candidate_sentences(text)
+    assert note == ""
+    assert [pair for paragraph in paragraphs for pair in paragraph] == [
+        (1, "The first real sentence is here."),
+        (2, "The second one follows it."),
+    ]
+
+
+# -- lengths --------------------------------------------------------------------------------------
+
+
+def test_ratio_and_sentence_counts() -> None:
+    total = len(split_sentences(ARTICLE))
+    assert len(summarize(ARTICLE, ratio=0.5).sentences) == round(total * 0.5)
+    assert len(summarize(ARTICLE, ratio=2.0).sentences) == total
+    assert len(summarize(ARTICLE, ratio=0.0001).sentences) == 1
+    assert len(summarize(ARTICLE, ratio=math.nan, sentences=2).sentences) == 2
+    assert len(summarize(ARTICLE, sentences=0).sentences) == 1
+    assert len(summarize(ARTICLE, sentences=-4).sentences) == 1
+    assert len(summarize(ARTICLE, sentences=1000).sentences) == total
+
+
+def test_summary_length() -> None:
+    assert summary_length(10, 3, None) == 3
+    assert summary_length(10, 3, 0.25) == 2
+    assert summary_length(10, 3, -1.0) == 3
+    assert summary_length(10, 3, math.inf) == 3
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("text", ["", "   \n\n\t ", "\x00\x01\x02"])
+def test_empty_text_gives_an_empty_summary_and_a_reason(method: str, text: str) -> None:
+    summary = summarize(text, method=method)
+    assert summary.sentences == ()
+    assert summary.note
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_single_sentence_is_its_own_summary(method: str) -> None:
+    summary = summarize("Only one sentence stands here in the whole text.", method=method)
+    assert summary.sentences == ((0, "Only one sentence stands here in the whole text."),)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_text_without_full_stops_is_summarized_by_lines(method: str) -> None:
+    lines = [
+        "council votes on the budget for city schools tonight",
+        "teachers union backs the plan for the schools budget",
+        "roads get no money from the council for another year",
+        "parents say school roof repairs cannot wait any longer",
+    ]
+    summary = summarize("\n\n".join(lines), sentences=2, method=method)
+    assert len(summary.sentences) == 2
+    assert all(text in lines for _, text in summary.sentences)
+
+
+def test_one_long_line_without_stops_is_one_sentence() -> None:
+    text = " ".join(["word"] * 500)
+    assert summarize(text).sentences == ((0, text),)
+
+
+@pytest.mark.parametrize("method", ["digest", "lead", "luhn", "lexrank"])
+def test_five_megabytes_are_cut_not_hung_on(method: str) -> None:
+    paragraph = ARTICLE.split("\n\n", 1)[1]
+    text = "\n\n".join([paragraph] * (5_000_000 // len(paragraph) + 1))
+    started = time.perf_counter()
+    summary = summarize(text, method=method)
+    assert time.perf_counter() - started < 10
+    assert len(summary.sentences) == 3
+    assert "only the first" in summary.note
+    assert all(index < summarize_module.MAX_SENTENCES for index, _ in summary.sentences)
+
+
+@pytest.mark.parametrize("method", ["digest", "lead", "lsa", "kl"])
+def test_binary_junk_is_refused_with_a_reason(method: str) -> None:
+    junk = bytes(range(256)) * 200
+    for text in (junk.decode("latin-1"), junk.decode("utf-8", errors="replace")):
+        summary = summarize(text, method=method)
+        assert summary.sentences == ()
+        assert summary.note == "the text does not look like prose"
+
+
+def test_bytes_are_read_as_utf8_and_non_utf8_bytes_do_not_raise() -> None:
+    text = "Café owners cheered the new rules. Prices will stay the same, they said."
+    assert summarize(text.encode("utf-8"), sentences=1).sentences  # type: ignore[arg-type]
+    latin = summarize(text.encode("latin-1"), sentences=2)  # type: ignore[arg-type]
+    assert len(latin.sentences) == 2
+
+
+def test_control_characters_and_escapes_never_reach_the_summary() -> None:
+    text = "The \x1b[31mred\x1b[0m vote passed.\u202e Then \x07the council left."
+    summary = summarize(text, sentences=5)
+    assert summary.sentences
+    for _, sentence in summary.sentences:
+        assert "\x1b" not in sentence and "\x07" not in sentence and "\u202e" not in sentence
+
+
+def test_an_unknown_method_is_the_callers_mistake() -> None:
+    with pytest.raises(ValueError, match="unknown summary method"):
+        summarize(ARTICLE, method="bogus")
+    with pytest.raises(ValueError, match="unknown summary method"):
+        choose("bogus", (), 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(max_size=600), method=st.sampled_from(["digest", "lead", "luhn"]))
+def test_any_text_gives_a_valid_summary(text: str, method: str) -> None:
+    summary = summarize(text, sentences=2, method=method)
+    assert len(summary.sentences) <= 2
+    paragraphs, _ = candidate_sentences(text)
+    known = {pair for paragraph in paragraphs for pair in paragraph}
+    assert set(summary.sentences) <= known
+    assert [i for i, _ in summary.sentences] == sorted({i for i, _ in summary.sentences})
+
+
+# -- languages ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [
+        ("en", "english"),
+        ("en-GB", "english"),
+        ("de", "german"),
+        ("de-AT", "german"),
+        ("deu", "german"),
+        ("fr-FR", "french"),
+        ("fr_CA", "french"),
+        ("pt-BR", "portuguese"),
+        ("German", "german"),
+        ("  ES ", "spanish"),
+        ("zh-Hant", "chinese"),
+        ("xx", "english"),
+        ("klingon", "english"),
+        ("", "english"),
+    ],
+)
+def test_resolve_language(tag: str, name: str) -> None:
+    assert resolve_language(tag) == name
+
+
+GERMAN = """Die Regierung entschied am Montag schnell.
+Mehrere Regierungen protestierten laut dagegen.
+Lehrer begrüßten die Entscheidung trotzdem sehr.
+Eltern sagen, dass die Schulen mehr Geld brauchen."""
+
+
+def test_a_german_text_uses_german_stop_words_and_stemmer() -> None:
+    sentences = split_sentences(GERMAN)
+    german = digest_features(sentences, "german", stem=True)
+    english = digest_features(sentences, "english", stem=True)
+    # "die", "am", "dass", "mehr" are German stop words, not English ones.
+    assert german.counts.sum() < english.counts.sum()
+    # The German stemmer joins "Regierung" and "Regierungen"; the English one does not.
+    assert _shared_terms(german.counts, 0, 1) == 1
+    assert _shared_terms(english.counts, 0, 1) == 0
+    summary = summarize(GERMAN, language="de-DE", sentences=2)
+    assert summary.language == "german"
+    assert len(summary.sentences) == 2
+
+
+def _shared_terms(counts: object, a: int, b: int) -> int:
+    import numpy as np
+
+    matrix = np.asarray(counts)
+    return int(((matrix[a] > 0) & (matrix[b] > 0)).sum())
+
+
+@pytest.mark.parametrize("method", [m for m in METHODS if m not in ("digest", "lead")])
+def test_sumy_methods_get_the_languages_stemmer(
+    method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nltk.stem.snowball import FrenchStemmer
+
+    seen: list[str] = []
+    original = summarize_module._sumy_summarizer
+
+    def spy(name: str, language: str) -> object:
+        seen.append(language)
+        summarizer = original(name, language)
+        assert summarizer.stem_word("gouvernements") == FrenchStemmer().stem("gouvernements")
+        return summarizer
+
+    monkeypatch.setattr(summarize_module, "_sumy_summarizer", spy)
+    text = (
+        "Le gouvernement a présenté lundi un nouveau budget pour les écoles. "
+        "Les gouvernements régionaux doivent appliquer les règles avant l'été. "
+        "Les enseignants ont salué la décision du gouvernement. "
+        "Les parents disent que les écoles ont besoin de plus d'argent."
+    )
+    summary = summarize(text, method=method, language="fr", sentences=2)
+    assert seen == ["french"]
+    assert summary.language == "french"
+    assert len(summary.sentences) == 2
+
+
+def test_an_unknown_language_falls_back_to_english() -> None:
+    summary = summarize(ARTICLE, language="tlh", sentences=2, method="luhn")
+    assert summary.language == "english"
+    assert len(summary.sentences) == 2
+
+
+# -- never NLTK's data ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_nltk_data(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Any use of NLTK's downloadable data (punkt, word_tokenize, the downloader) raises."""
+    import nltk
+    import nltk.data
+    import nltk.tokenize
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError(f"NLTK data was needed: {args!r}")
+
+    monkeypatch.setattr(nltk.data, "find", refuse)
+    monkeypatch.setattr(nltk.data, "load", refuse)
+    monkeypatch.setattr(nltk, "download", refuse)
+    monkeypatch.setattr(nltk, "word_tokenize", refuse)
+    monkeypatch.setattr(nltk, "sent_tokenize", refuse)
+    monkeypatch.setattr(nltk.tokenize, "PunktTokenizer", refuse)
+    monkeypatch.setenv("NLTK_DATA", "/nonexistent-nltk-data")
+    # Build stemmers and stop words afresh under the guard.
+    summarize_module._stemmer.cache_clear()
+    summarize_module._stop_words.cache_clear()
+    summarize_module._vocabulary.cache_clear()
+    yield
+    summarize_module._stemmer.cache_clear()
+    summarize_module._stop_words.cache_clear()
+    summarize_module._vocabulary.cache_clear()
+
+
+@pytest.mark.usefixtures("no_nltk_data")
+def test_the_guard_catches_sumys_own_tokenizer() -> None:
+    """The guard below is real: sumy's stock Tokenizer needs NLTK's punkt data and fails."""
+    import sumy.nlp.tokenizers
+
+    with pytest.raises(AssertionError, match="NLTK data was needed"):
+        sumy.nlp.tokenizers.Tokenizer("english")
+
+
+@pytest.mark.usefixtures("no_nltk_data")
+@pytest.mark.parametrize("language", ["english", "german", "fr"])
+def test_every_method_runs_without_nltk_data(language: str) -> None:
+    for method in METHODS:
+        summary = summarize(ARTICLE, method=method, language=language, title="Budget")
+        assert len(summary.sentences) == 3, method
+
+
+# -- reading time and cache key ---------------------------------------------------------------------
+
+
+def test_reading_minutes() -> None:
+    assert reading_minutes("") == 0.0
+    assert reading_minutes("word " * 230) == 1.0
+    assert reading_minutes("word " * 23) == 0.1
+    assert summarize("word " * 460).reading_minutes == 2.0
+
+
+def test_cache_key_changes_with_every_input_that_changes_the_summary() -> None:
+    base = summary_cache_key(ARTICLE, "digest", 3, None)
+    assert base == summary_cache_key(ARTICLE, "digest", 3, None)
+    variants = {
+        summary_cache_key(ARTICLE + " ", "digest", 3, None),
+        summary_cache_key(ARTICLE, "lead", 3, None),
+        summary_cache_key(ARTICLE, "digest", 4, None),
+        summary_cache_key(ARTICLE, "digest", 3, 0.3),
+        summary_cache_key(ARTICLE, "digest", 3, 0.4),
+        summary_cache_key(ARTICLE, "digest", 3, None, language="de"),
+        summary_cache_key(ARTICLE, "edmundson", 3, None, title="A title"),
+        summary_cache_key(ARTICLE, "edmundson", 3, None, title="Another title"),
+    }
+    assert base not in variants and len(variants) == 8
+    # Language tags that resolve alike share a key; a title changes nothing for lead.
+    assert summary_cache_key(ARTICLE, "digest", 3, None, language="de") == summary_cache_key(
+        ARTICLE, "digest", 3, None, language="de-AT"
+    )
+    assert summary_cache_key(ARTICLE, "lead", 3, None, title="x") == summary_cache_key(
+        ARTICLE, "lead", 3, None
+    )
+    assert len(base) == 64 and int(base, 16) >= 0
+
+
+# -- many at once ---------------------------------------------------------------------------------
+
+
+def _texts() -> list[str]:
+    paragraphs = ARTICLE.strip().split("\n\n")
+    return ["\n\n".join(paragraphs[i:] + paragraphs[:i]) for i in range(len(paragraphs))] * 3
+
+
+def test_summarize_many_in_processes_matches_one_by_one() -> None:
+    texts = _texts()
+    titles = [f"Title {i}" for i in range(len(texts))]
+    many = summarize_many(texts, titles=titles, sentences=2, workers=2)
+    assert many == [summarize(t, title=h, sentences=2) for t, h in zip(texts, titles, strict=True)]
+
+
+def test_summarize_many_uses_an_injected_executor_and_per_text_languages() -> None:
+    texts = [ARTICLE, GERMAN]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        many = summarize_many(texts, languages=["en", "de"], executor=pool, method="lead")
+    assert [s.language for s in many] == ["english", "german"]
+    assert many[0] == summarize(ARTICLE, method="lead")
+
+
+def test_summarize_many_checks_its_arguments() -> None:
+    with pytest.raises(ValueError):
+        summarize_many(["a", "b"], titles=["only one"])
+    with pytest.raises(ValueError):
+        summarize_many(["a"], method="bogus")
+    assert summarize_many([]) == []
+
+
+# -- a real sample of BBC news --------------------------------------------------------------------
+
+
+def _bbc_sample(root: Path, per_category: int) -> list[tuple[str, str, str]]:
+    """(title, article, reference) for the first articles of each category of the corpus."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from bench.summarize import read_text, separate_reference, split_article
+
+    sample = []
+    for category in sorted(p.name for p in (root / "News Articles").iterdir()):
+        for name in sorted(p.name for p in (root / "News Articles" / category).glob("*.txt"))[
+            :per_category
+        ]:
+            title, body = split_article(read_text(root / "News Articles" / category / name))
+            reference = separate_reference(read_text(root / "Summaries" / category / name))
+            sample.append((title, body, reference))
+    return sample
+
+
+@pytest.mark.shared
+def test_digest_beats_lead3_on_a_bbc_sample() -> None:
+    root = need_corpora("bbc-news-summary")
+    pytest.importorskip("rouge_score", reason="rouge-score is a benchmark dependency")
+    from rouge_score.rouge_scorer import RougeScorer
+
+    scorer = RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
+    scores: dict[str, list[tuple[float, float]]] = {"digest": [], "lead": []}
+    for title, body, reference in _bbc_sample(root, per_category=4):
+        for method in scores:
+            summary = summarize(body, method=method, title=title)
+            result = scorer.score(reference, "\n".join(s for _, s in summary.sentences))
+            scores[method].append((result["rouge1"].fmeasure, result["rouge2"].fmeasure))
+    assert len(scores["digest"]) == 20
+    for which in (0, 1):
+        ours = statistics.fmean(s[which] for s in scores["digest"])
+        lead = statistics.fmean(s[which] for s in scores["lead"])
+        assert ours > lead, (which, ours, lead)
