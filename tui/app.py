@@ -1,12 +1,190 @@
-"""The Digest app (placeholder until the reader lands): opens on the store in the data dir."""
+"""The Digest app: wires the config, the store's reader and writer, themes and the main screen.
+
+It holds what outlives a screen (the :class:`~tui.library.Library`, the single
+:class:`~tui.library.Writer`, the clock, the link opener, the keymap) and hands them down. It never
+reads the store on the event loop: the screen's workers do, and writes go to the writer thread.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+import webbrowser
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from digest.config import Config
+from digest.store import Store
+from tui import keys, render
+from tui.library import Library, Writer
+from tui.messages import WriteFailed
+from tui.screens.main import MainScreen
+
+Clock = Callable[[], datetime]
+LinkOpener = Callable[[str], bool]
+
+
+def open_in_browser(url: str) -> bool:
+    """Ask the desktop's browser to open ``url``; False when only a terminal browser exists."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return False  # webbrowser would run lynx or w3m on top of the app
+    return bool(webbrowser.open(url, new=2))
+
+
+class DigestApp(App[int]):
+    """Digest's reader."""
+
+    TITLE = "Digest"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit_app", "Quit", show=False, priority=True, id="quit"),
+        Binding("ctrl+c", "quit_app", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        home: Path,
+        *,
+        clock: Clock | None = None,
+        open_link: LinkOpener | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.home = home
+        self.clock: Clock = clock or (lambda: datetime.now(UTC))
+        self.link_opener: LinkOpener = open_link or open_in_browser
+        self.library = Library(home, config.summary)
+        self.writer = Writer(self.library.path)
+        mapping, problems = keys.keymap(config.ui.keys)
+        self.keymap: dict[str, str] = mapping
+        self.notices: list[str] = list(problems)
+        self.first_view_at: float | None = None
+        """``time.perf_counter()`` when the first stories were on screen (for the benchmark)."""
+        self._theme_ready = False
+
+    # -- start and stop ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.keymap)
+        with Store(self.library.path) as store:  # one quick read of a setting, before any frame
+            remembered = store.setting("tui.theme", "")
+        wanted = self.config.ui.theme or remembered
+        if wanted:
+            if wanted in self.available_themes:
+                self.theme = wanted
+            else:
+                self.notices.append(f"Unknown theme {wanted!r}: using {self.theme!r}.")
+        self._theme_ready = True
+        self.push_screen(
+            MainScreen(
+                self.library, sample_mode=not self.config.exists, notices=tuple(self.notices)
+            )
+        )
+        minutes = self.config.ui.auto_refresh_minutes
+        if minutes > 0:
+            self.set_interval(minutes * 60, self._refresh_everything)
+
+    def _refresh_everything(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen) and not screen.refreshing:
+            screen.action_refresh_all()
+
+    def first_view_shown(self) -> None:
+        import time
+
+        if self.first_view_at is None:
+            self.first_view_at = time.perf_counter()
+
+    def action_quit_app(self) -> None:
+        """Quit after every pending mark and setting is written."""
+        self.writer.close()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        self.writer.close()
+        self.library.close()
+
+    # -- themes ------------------------------------------------------------------------------------
+
+    def watch_theme(self, theme: str) -> None:
+        if self._theme_ready:
+            self.remember("tui.theme", theme)
+
+    # -- writes ------------------------------------------------------------------------------------
+
+    def write(
+        self, job: Callable[[Store], object], then: Callable[[], object] | None = None
+    ) -> None:
+        """Queue a write on the writer thread; a failure becomes a notice, ``then`` runs after."""
+
+        def done(future: object) -> None:
+            from concurrent.futures import Future
+
+            assert isinstance(future, Future)
+            error = future.exception()
+            if error is not None:
+                self.screen.post_message(WriteFailed(str(error)))
+            elif then is not None:
+                self.call_from_thread(then)
+
+        try:
+            self.writer.submit(job).add_done_callback(done)
+        except RuntimeError:  # the writer is closed: the app is quitting
+            pass
+
+    def remember(self, key: str, value: str) -> None:
+        self.write(lambda store: store.set_setting(key, value))
+
+    # -- links -------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="browser")
+    def open_link(self, url: str) -> None:
+        """Open an already validated http(s) link; say so when there is no browser to ask."""
+        opened = False
+        try:
+            opened = self.link_opener(url)
+        except Exception:  # noqa: BLE001 - any failure of the browser is reported the same way
+            opened = False
+        if opened:
+            self.call_from_thread(self.notify, "Opened in the browser.", timeout=2)
+        else:
+            self.call_from_thread(self.copy_to_clipboard, url)
+            self.call_from_thread(
+                self.notify,
+                f"No browser to open it with; the link was copied: {render.plain(url)}",
+                severity="warning",
+                markup=False,
+            )
+
+    # -- the command palette -------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for action in keys.ACTIONS:
+                shown = keys.display_keys(keys.keys_for(action.name, self.keymap))
+                yield SystemCommand(action.help, f"key: {shown}", _runner(screen, action.name))
+
+
+def _runner(screen: MainScreen, name: str) -> Callable[[], object]:
+    def run() -> object:
+        return screen.run_action(name)
+
+    return run
 
 
 def run_app(config: Config, home: Path) -> int:
     """Run the app until the user quits; returns the process exit code."""
-    raise NotImplementedError("the app is being written")
+    app = DigestApp(config, home)
+    result = app.run()
+    return result if isinstance(result, int) else (app.return_code or 0)
