@@ -367,7 +367,7 @@ def _r1_r2(prepared: _Prepared, rows: Sequence[int]) -> tuple[float, float]:
 GRID: dict[str, tuple[Any, ...]] = {
     "stem_english": (False, True),
     "position_weight": (0.0, 0.05, 0.1, 0.2, 0.4),
-    "position_decay": (1.0, 2.0),
+    "position_decay": (1.0,),
     "length_exponent": (0.2, 0.3, 0.4, 0.5, 0.6, 0.8),
     "title_weight": (0.0, 0.1, 0.3),
     "redundancy": (0.0, 0.1, 0.2, 0.3),

@@ -113,14 +113,16 @@ _BOILERPLATE = re.compile(
       | (?:related|more|also\ read|recommended|most\ read|top\ stories|trending|advertisement
          |sponsored|promoted|updated|published|posted|last\ updated|image|images|photo|photos
          |picture|pictures|photograph|video|watch|listen|gallery|caption|credit|source|copyright
-         |image\ caption|image\ copyright|media\ caption|getty\ images)\s*[:|\-\u2013\u2014]
-      | (?:sign\ up|subscribe|register|log\ ?in|join|follow|like|share|tweet|email|print
-         |download|get|try|click|tap|swipe|scroll|continue\ reading|skip\ to)
-        \b[^.!?]{0,80}\b(?:newsletter|inbox|updates|alerts|our|us|now|here|free|app|this
-         |article|story|page|facebook|twitter|instagram|linkedin|whatsapp|email|subscription
-         |account|today|trial|offer|reading|content)\b
-      | by\ (?:[A-Z][\w.'\-]+\ ?){1,4}(?:,\ [\w ]{2,40})?$
-      | (?:\(c\)|\u00a9|copyright\b)
+         |image\ caption|image\ copyright|media\ caption|getty\ images)
+        \s*[:|\-\u2013\u2014](?:\s|$)
+      | (?:sign\ up|subscribe|register)\b.{0,40}?\b(?:newsletter|inbox|updates|alerts|now|here
+         |free|today|our|email)\b
+      | share\ (?:this|on|via)\b | (?:follow|like|join)\ us\b | (?:tweet|email|print)\ (?:this|us)\b
+      | (?:download|get)\ (?:our|the)\ (?:free\ )?(?:app|newsletter|podcast)\b
+      | (?:click|tap|swipe)\ (?:here|to|the|on)\b | continue\ reading\b | skip\ to\b | log\ ?in\b
+      | (?-i:[Bb]y\ [A-Z][\w.'\-]+(?:\ (?:[A-Z][\w.'\-]+|and|&|de|van|von|der))*
+        (?:,\ [\w ]{2,40})?$)
+      | (?:\(c\)|\u00a9|copyright\ (?:\u00a9\ |\(c\)\ )?\d{4})
       | all\ rights\ reserved
       | advertisement$
       | (?:this|the)\ (?:article|story|post)\ (?:was|is|has\ been)\ (?:originally\ )?
@@ -279,6 +281,8 @@ def resolve_language(language: str) -> str:
     return name or "english"
 
 
+_WORD_BREAKS = bytes.maketrans(b"-/", b"  ")
+_ASCII_PUNCTUATION = b".,;:!?\"'()[]{}<>$%*#@^`~|\\+="
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[^\w%]+$")
 """Punctuation and symbols around a word ("(", '"', "$", ",", "."...); a final % is kept."""
 _HAS_ALNUM = re.compile(r"[^\W_]")
@@ -323,7 +327,9 @@ class _Vocabulary:
 
     def __init__(self, language: str, stem: bool) -> None:
         self._stemmer = _stemmer(language) if stem else None
-        self._stop_words = _stop_words(language)
+        stop_words = _stop_words(language)
+        # Tokens lose their ASCII apostrophes ("don't" is counted as "dont"): so do stop words.
+        self._stop_words = stop_words | {w.replace("'", "") for w in stop_words}
         self.ids: dict[str, int] = {}
         self._term_ids: dict[str, int] = {"": 0}
 
@@ -572,38 +578,40 @@ def digest_features(
     vocabulary.forget()
     term, memo = vocabulary.term, vocabulary.ids
     n = len(sentences)
-    flat = " ".join(sentences).lower().split()
-    # Sentences from split_sentences have single spaces: words = spaces + 1 (checked below).
-    lengths = [sentence.count(" ") + 1 if sentence else 0 for sentence in sentences]
-    if sum(lengths) != len(flat):
-        lengths = [len(sentence.split()) for sentence in sentences]
+    # Drop ASCII punctuation (hyphens and slashes split words) in one C pass over the bytes;
+    # the lines keep sentences apart. Other punctuation is stripped per word, once, in term().
+    joined = "\n".join(sentences).lower()
+    if joined.count("\n") == n - 1:
+        data = joined.encode("utf-8", "surrogatepass")
+        lines = data.translate(_WORD_BREAKS, _ASCII_PUNCTUATION).decode("utf-8", "surrogatepass")
+        tokens = [line.split() for line in lines.split("\n")]
+    else:  # a sentence with a line break of its own: split each one
+        tokens = [sentence.lower().split() for sentence in sentences]
+    lengths = [len(sentence_tokens) for sentence_tokens in tokens]
+    flat = [token for sentence_tokens in tokens for token in sentence_tokens]
+    # Columns: one per distinct term of the article, numbered in order of first use.
     get = memo.get
-    found = list(map(get, flat))
-    if None in found:
-        found = [term(token) if i is None else i for token, i in zip(flat, found, strict=True)]
-    ids = np.array(found, dtype=np.int64)
-    # Columns: the article's distinct term ids, in increasing order (a sort-based np.unique).
-    order = np.argsort(ids, kind="stable")
-    ordered = ids[order]
-    first = np.empty(len(ordered), dtype=bool)
-    first[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    columns = np.empty(len(ordered), dtype=np.int64)
-    columns[order] = np.cumsum(first) - 1
-    terms = ordered[first]
-    width = len(terms) or 1
+    column_of_term: dict[int, int] = {}
+    column_of: dict[str, int] = {}
+    for token in dict.fromkeys(flat):
+        found = get(token)
+        if found is None:
+            found = term(token)
+        column = column_of_term.get(found)
+        if column is None:
+            column = column_of_term[found] = len(column_of_term)
+        column_of[token] = column
+    width = len(column_of_term) or 1
+    columns = np.array(list(map(column_of.__getitem__, flat)), dtype=np.int64)
     columns += np.repeat(np.arange(0, n * width, width, dtype=np.int64), lengths)
     counts = np.bincount(columns, minlength=n * width).reshape(n, width).astype(float)
-    if len(terms) and terms[0] == 0:  # stop words and the like carry no content
-        counts[:, 0] = 0.0
+    if 0 in column_of_term:  # stop words and the like carry no content
+        counts[:, column_of_term[0]] = 0.0
     overlap = np.zeros(n)
     title_terms = {get(t) or term(t) for t in title.lower().split()} - {0} if title else set()
-    if title_terms and len(terms):
-        wanted = np.array(sorted(title_terms), dtype=np.int64)
-        at = np.minimum(np.searchsorted(terms, wanted), len(terms) - 1)
-        known = at[terms[at] == wanted]
-        if len(known):
-            overlap = (counts[:, known] > 0).sum(axis=1) / len(title_terms)
+    known = [column_of_term[t] for t in title_terms if t in column_of_term]
+    if known:
+        overlap = (counts[:, known] > 0).sum(axis=1) / len(title_terms)
     return DigestFeatures(
         positions=np.arange(n, dtype=float),
         counts=counts,
