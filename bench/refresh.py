@@ -482,7 +482,7 @@ def write_report(runs: list[Run], args: argparse.Namespace, command: str) -> Non
         "- CPU s is user + system time of the process and the children it waited for (Digest's "
         "parser and summarizer workers): less sensitive than wall time to other work on the cores.",
         "- Peak RSS (main) is `ru_maxrss` of the process; (process tree) is the sampled sum over "
-        "the process and its children (Digest's parser workers), every 50 ms.",
+        "the process and its children (Digest's worker processes), every 50 ms.",
         f"- Machine: {_machine()}; Python {platform.python_version()}; {_newsboat_version()}.",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average (1 min) at the start "
         f"{args.load_before:.2f}, at the end {os.getloadavg()[0]:.2f} (other work shares the cores).",
