@@ -444,6 +444,7 @@ def _cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
         feeds = [f for f in feeds if f.id in wanted]
     interactive = sys.stdout.isatty()
     failures: list[str] = []
+    summary = config.summary if config.summary.during_refresh else None
 
     def plain(outcome: FeedOutcome) -> None:
         name = outcome.feed.title or outcome.feed.url
@@ -481,18 +482,14 @@ def _cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
                     description=clean_line(outcome.feed.title or outcome.feed.url)[:40],
                 )
 
-            report = refresh_feeds(
-                store, feeds, config.fetch, on_progress=advance, summary=config.summary
-            )
+            report = refresh_feeds(store, feeds, config.fetch, on_progress=advance, summary=summary)
     else:
-        report = refresh_feeds(
-            store, feeds, config.fetch, on_progress=plain, summary=config.summary
-        )
+        report = refresh_feeds(store, feeds, config.fetch, on_progress=plain, summary=summary)
     for outcome in report.failed:
         failures.append(f"{outcome.feed.title or outcome.feed.url}: {outcome.error}")
     pages = 0
     if not args.feeds and config.page_folders:
-        for page in ingest_folders(store, config.page_folders, summary=config.summary):
+        for page in ingest_folders(store, config.page_folders, summary=summary):
             if page.error:
                 failures.append(f"{page.path}: {page.error}")
             pages += page.new

@@ -45,6 +45,8 @@ class SummaryConfig:
     method: str = "digest"
     sentences: int = 3
     ratio: float | None = None
+    during_refresh: bool = True
+    """Summarize new articles while refreshing; False leaves it to when one is first shown."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,10 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     )
 
     summary_t = reader.table(data, "summary", "")
-    reader.keys(summary_t, "summary", {"method", "sentences", "ratio"})
+    reader.keys(summary_t, "summary", {"method", "sentences", "ratio", "during_refresh"})
+    during = summary_t.get("during_refresh", True)
+    if not isinstance(during, bool):
+        raise ConfigError(f"{path}: summary.during_refresh must be true or false")
     ratio = reader.num(summary_t, "ratio", "summary", 0.0)
     if ratio < 0 or ratio > 1:
         raise ConfigError(f"{path}: summary.ratio must be between 0 and 1 (got {ratio})")
@@ -179,6 +184,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         method=reader.str_(summary_t, "method", "summary", "digest") or "digest",
         sentences=reader.int_(summary_t, "sentences", "summary", 3, 1, 50),
         ratio=ratio or None,
+        during_refresh=during,
     )
     ui_t = reader.table(data, "ui", "")
     reader.keys(ui_t, "ui", {"theme", "auto_refresh_minutes"})

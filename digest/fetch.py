@@ -63,7 +63,7 @@ DRAIN_SECONDS = 1.0
 class FetchSettings:
     """Limits of the fetcher; the defaults suit a reader refreshing a few hundred feeds."""
 
-    concurrency: int = 16
+    concurrency: int = 48
     """Most fetches in flight at once, over all hosts."""
     per_host: int = 8
     """Most fetches in flight at once to one host (host and port)."""

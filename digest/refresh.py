@@ -12,22 +12,21 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
 from digest import samples
 from digest.config import SummaryConfig
 from digest.errors import DigestError, ExtractError, ParseError
-from digest.extract import extract_article, is_teaser
 from digest.fetch import Fetcher, FetchSettings
 from digest.models import ArticleSummary, Entry, Feed, FetchResult, ParsedFeed, article_key
-from digest.pages import read_saved_page
 from digest.parse import parse_feed
-from digest.store import Store
+from digest.store import Store, UpsertResult, content_hash
 from digest.summarize import summarize, summary_cache_key
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")
@@ -100,7 +99,8 @@ def refresh_feeds(
     """Fetch, parse and store ``feeds`` concurrently; see the module docstring.
 
     Args:
-        store: where articles go (used from this thread only).
+        store: where articles go. Its writes run on a thread of their own (with a connection
+            of their own) so the event loop never waits on SQLite.
         feeds: the feeds to refresh; saved-page and sample pseudo-feeds are skipped.
         settings: fetch limits; defaults when None.
         on_progress: called once per feed as it finishes, in this thread.
@@ -108,7 +108,7 @@ def refresh_feeds(
         now: the refresh's clock reading (for dates in the future and 'added').
         workers: processes for parsing; None picks from the CPU count, 0 parses in threads.
         summary: when given, every new or changed article is summarized with these settings
-            (in the same worker processes) and the summary stored.
+            (in the same worker processes, right after parsing) and the summary stored.
     """
     web = [f for f in feeds if f.kind == "feed" and f.url.startswith(("http://", "https://"))]
     now = now or datetime.now(UTC)
@@ -119,19 +119,63 @@ def refresh_feeds(
     if count > 0 and len(web) > 4:
         # Created before the event loop and the HTTP client's threads exist, so forking is safe.
         pool = ProcessPoolExecutor(max_workers=count)
+    writer = _StoreThread(store)
     try:
         return asyncio.run(
             _refresh(
-                store, web, settings or FetchSettings(), on_progress, transport, now, pool, summary
+                writer, web, settings or FetchSettings(), on_progress, transport, now, pool, summary
             )
         )
     finally:
+        writer.close()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+T = TypeVar("T")
+
+
+class _StoreThread:
+    """All of a refresh's store work on one thread with its own connection (files only)."""
+
+    def __init__(self, store: Store) -> None:
+        self._main = store
+        self._local: Store | None = None
+        self._thread = (
+            ThreadPoolExecutor(1, thread_name_prefix="digest-store")
+            if isinstance(store.path, Path)
+            else None
+        )
+
+    def _store(self) -> Store:
+        if self._thread is None:
+            return self._main
+        if self._local is None:
+            assert isinstance(self._main.path, Path)
+            self._local = Store(self._main.path)
+        return self._local
+
+    async def run(self, work: Callable[[Store], T]) -> T:
+        if self._thread is None:
+            return work(self._main)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._thread, lambda: work(self._store()))
+
+    def close(self) -> None:
+        if self._thread is None:
+            return
+
+        def close_local() -> None:
+            if self._local is not None:
+                self._local.close()
+                self._local = None
+
+        self._thread.submit(close_local).result()
+        self._thread.shutdown(wait=True)
+
+
 async def _refresh(
-    store: Store,
+    writer: _StoreThread,
     feeds: Sequence[Feed],
     settings: FetchSettings,
     on_progress: Progress | None,
@@ -142,7 +186,7 @@ async def _refresh(
 ) -> RefreshReport:
     async with Fetcher(settings, transport=transport) as fetcher:
         tasks = [
-            asyncio.create_task(_one(store, feed, fetcher, now, pool, summary)) for feed in feeds
+            asyncio.create_task(_one(writer, feed, fetcher, now, pool, summary)) for feed in feeds
         ]
         outcomes: list[FeedOutcome] = []
         for next_done in asyncio.as_completed(tasks):
@@ -155,8 +199,20 @@ async def _refresh(
     return RefreshReport(tuple(outcomes))
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """What a worker process sends back for one feed."""
+
+    feed: ParsedFeed
+    """The feed, its entries without ``content_html`` (never stored; not worth pickling)."""
+    wants_full_text: tuple[bool, ...]
+    """Per entry: new, linked, and a teaser (or the feed always wants the page)."""
+    summaries: tuple[tuple[str, ArticleSummary], ...]
+    """(key, summary) of every new or changed entry that keeps the feed's own text."""
+
+
 async def _one(
-    store: Store,
+    writer: _StoreThread,
     feed: Feed,
     fetcher: Fetcher,
     now: datetime,
@@ -167,46 +223,125 @@ async def _one(
     try:
         result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         if result.not_modified:
-            store.record_fetch(
+            await writer.run(
+                lambda s: s.record_fetch(
+                    feed.id,
+                    when=now,
+                    error="",
+                    etag=result.etag or None,
+                    last_modified=result.last_modified or None,
+                )
+            )
+            return FeedOutcome(feed, "not_modified")
+        known = await writer.run(lambda s: s.existing_hashes(feed.id))
+        parsed = await loop.run_in_executor(
+            pool,
+            _parse_job,
+            result.content,
+            result.url,
+            result.content_type,
+            now,
+            known,
+            summary,
+            feed.full_text,
+        )
+        entries = list(parsed.feed.entries)
+        summaries = list(parsed.summaries)
+        wanted = [i for i, wants in enumerate(parsed.wants_full_text) if wants]
+        if wanted:
+            await _with_full_text(entries, wanted[:MAX_FULL_TEXT_PER_FEED], fetcher, pool)
+            if summary is not None:
+                texts = [entries[i] for i in wanted]
+                done = await loop.run_in_executor(pool, _summaries_of, texts, summary)
+                summaries.extend(done)
+        meta = parsed.feed
+
+        def store_feed(s: Store) -> UpsertResult:
+            stored = s.upsert_entries(feed.id, entries, now=now)
+            if summaries:
+                s.put_summaries(summaries)
+            s.record_fetch(
                 feed.id,
                 when=now,
                 error="",
-                etag=result.etag or None,
-                last_modified=result.last_modified or None,
+                etag=result.etag,
+                last_modified=result.last_modified,
+                title=meta.title or None,
+                site_url=meta.link or None,
+                language=meta.language or None,
             )
-            return FeedOutcome(feed, "not_modified")
-        parsed = await loop.run_in_executor(
-            pool, _parse, result.content, result.url, result.content_type, now
-        )
-        entries = await _with_full_text(store, feed, parsed.entries, fetcher, pool)
-        stored = store.upsert_entries(feed.id, entries, now=now)
-        if summary is not None and (stored.new or stored.updated):
-            await summarize_entries(store, entries, summary, pool)
-        store.record_fetch(
-            feed.id,
-            when=now,
-            error="",
-            etag=result.etag,
-            last_modified=result.last_modified,
-            title=parsed.title or None,
-            site_url=parsed.link or None,
-            language=parsed.language or None,
-        )
+            return stored
+
+        stored = await writer.run(store_feed)
         return FeedOutcome(
             feed,
             "ok",
             len(stored.new),
             len(stored.updated),
-            warning=parsed.warning,
+            warning=meta.warning,
             new_ids=stored.new,
         )
     except (DigestError, OSError) as exc:
         reason = _reason(exc)
         try:
-            store.record_fetch(feed.id, when=now, error=reason)
+            await writer.run(lambda s: s.record_fetch(feed.id, when=now, error=reason))
         except DigestError:
             pass
         return FeedOutcome(feed, "failed", error=reason)
+
+
+def _parse_job(
+    content: bytes,
+    url: str,
+    content_type: str,
+    now: datetime,
+    known: dict[str, str],
+    summary: SummaryConfig | None,
+    full_text: str,
+) -> _Parsed:
+    """Runs in a worker process: parse a feed, flag teasers, summarize new and changed entries.
+
+    ``known`` maps the stored articles' keys to their content hashes, so unchanged entries cost
+    nothing more than parsing.
+    """
+    from digest.extract import is_teaser
+
+    parsed = parse_feed(content, url=url, content_type=content_type, now=now)
+    entries = tuple(replace(e, content_html="") for e in parsed.entries)
+    wants = tuple(
+        bool(e.link)
+        and article_key(e) not in known
+        and (full_text == "always" or (full_text == "auto" and is_teaser(e.text, e.summary)))
+        for e in entries
+    )
+    fresh = [
+        e
+        for e, w in zip(entries, wants, strict=True)
+        if not w and known.get(article_key(e)) != content_hash(e)
+    ]
+    summaries = _summaries_of(fresh, summary) if summary is not None and fresh else []
+    return _Parsed(replace(parsed, entries=entries), wants, tuple(summaries))
+
+
+def _summaries_of(
+    entries: Sequence[Entry], settings: SummaryConfig
+) -> list[tuple[str, ArticleSummary]]:
+    """(key, summary) for each entry (pure CPU work; runs in a worker process)."""
+    out: dict[str, ArticleSummary] = {}
+    for e in entries:
+        key = entry_summary_key(e, settings)
+        if key in out:
+            continue
+        s = summarize(
+            e.text or e.summary,
+            sentences=settings.sentences,
+            ratio=settings.ratio,
+            method=settings.method,
+            language=e.language or "english",
+            title=e.title,
+        )
+        out[key] = ArticleSummary(s.method, s.sentences, s.reading_minutes, s.language, s.note)
+    return list(out.items())
 
 
 async def summarize_entries(
@@ -215,26 +350,12 @@ async def summarize_entries(
     """Summarize the entries that have no stored summary yet, in ``pool``; store the results."""
     keys = [entry_summary_key(e, settings) for e in entries]
     have = store.summary_keys(keys)
-    todo: dict[str, Entry] = {}
-    for key, entry in zip(keys, entries, strict=True):
-        if key not in have:
-            todo.setdefault(key, entry)
+    todo = [e for key, e in zip(keys, entries, strict=True) if key not in have]
     if not todo:
         return 0
-    jobs = [
-        (
-            e.text or e.summary,
-            settings.sentences,
-            settings.ratio,
-            settings.method,
-            e.language or "english",
-            e.title,
-        )
-        for e in todo.values()
-    ]
     loop = asyncio.get_running_loop()
-    results = await loop.run_in_executor(pool, _summarize_jobs, jobs)
-    store.put_summaries(zip(todo, results, strict=True))
+    results = await loop.run_in_executor(pool, _summaries_of, todo, settings)
+    store.put_summaries(results)
     return len(results)
 
 
@@ -250,44 +371,11 @@ def entry_summary_key(entry: Entry, settings: SummaryConfig) -> str:
     )
 
 
-def _summarize_jobs(
-    jobs: Sequence[tuple[str, int, float | None, str, str, str]],
-) -> list[ArticleSummary]:
-    """Runs in a worker process: summarize a feed's new articles."""
-    out: list[ArticleSummary] = []
-    for text, sentences, ratio, method, language, title in jobs:
-        s = summarize(
-            text, sentences=sentences, ratio=ratio, method=method, language=language, title=title
-        )
-        out.append(ArticleSummary(s.method, s.sentences, s.reading_minutes, s.language, s.note))
-    return out
-
-
-def _parse(content: bytes, url: str, content_type: str, now: datetime) -> ParsedFeed:
-    """Runs in a worker process: parse a feed, turning an HTML page into a clear reason."""
-    return parse_feed(content, url=url, content_type=content_type, now=now)
-
-
 async def _with_full_text(
-    store: Store,
-    feed: Feed,
-    entries: Sequence[Entry],
-    fetcher: Fetcher,
-    pool: Executor | None,
-) -> list[Entry]:
-    """Replace teaser content of NEW entries by the article page's extracted text."""
-    if feed.full_text == "never" or not entries:
-        return list(entries)
-    known = store.existing_hashes(feed.id)
-    wanted = [
-        i
-        for i, e in enumerate(entries)
-        if e.link
-        and article_key(e) not in known
-        and (feed.full_text == "always" or is_teaser(e.text, e.summary))
-    ][:MAX_FULL_TEXT_PER_FEED]
-    if not wanted:
-        return list(entries)
+    entries: list[Entry], wanted: Sequence[int], fetcher: Fetcher, pool: Executor | None
+) -> None:
+    """Replace, in place, the teaser text of ``entries[i]`` for i in ``wanted`` by the text
+    extracted from the article's page; an entry whose page cannot be had keeps its own text."""
     loop = asyncio.get_running_loop()
 
     async def full(entry: Entry) -> Entry:
@@ -295,19 +383,19 @@ async def _with_full_text(
             page = await fetcher.fetch(entry.link)
             extracted = await loop.run_in_executor(pool, _extract, page)
         except DigestError:
-            return entry  # keep the feed's own content when the page cannot be had
+            return entry
         if len(extracted) <= len(entry.text):
             return entry
         return replace(entry, text=extracted, summary=entry.summary or entry.text)
 
     done = await asyncio.gather(*(full(entries[i]) for i in wanted))
-    result = list(entries)
     for i, entry in zip(wanted, done, strict=True):
-        result[i] = entry
-    return result
+        entries[i] = entry
 
 
 def _extract(page: FetchResult) -> str:
+    from digest.extract import extract_article
+
     try:
         return extract_article(page.content, url=page.url).text
     except ExtractError:
@@ -404,6 +492,8 @@ def read_page_file(path: Path, *, now: datetime | None = None) -> ParsedFeed:
     if len(content) > MAX_PAGE_BYTES:
         raise ParseError(f"{path.name} is larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB")
     resolved = path.resolve()
+    from digest.pages import read_saved_page
+
     return read_saved_page(content, name=path.name, key_base=str(resolved), now=now)
 
 
@@ -470,6 +560,8 @@ def load_samples(
         store.record_fetch(feed.id, when=now, title=feed_parsed.title)
         if summary is not None:
             asyncio.run(summarize_entries(store, entries, summary, None))
+    from digest.pages import read_saved_page
+
     pages = store.add_feed(
         SAMPLE_PREFIX + "pages", title="Sample saved pages", kind="sample", folder="Samples"
     )
