@@ -58,6 +58,7 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
         "sentences",
         "ratio",
         "priority",
+        "during_refresh",
     ):
         assert key in text, key
 
