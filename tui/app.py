@@ -19,6 +19,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 
 from digest.config import Config
 from digest.store import Store
@@ -26,6 +27,9 @@ from tui import keys, render
 from tui.library import Library, Writer
 from tui.messages import WriteFailed
 from tui.screens.main import MainScreen
+
+SAVE_DELAY = 1.0
+"""Seconds a remembered position waits before it is written (a burst of moves is one write)."""
 
 Clock = Callable[[], datetime]
 LinkOpener = Callable[[str], bool]
@@ -61,8 +65,8 @@ class DigestApp(App[int]):
         super().__init__()
         self.config = config
         self.home = home
-        self.clock: Clock = clock or (lambda: datetime.now(UTC))
-        self.link_opener: LinkOpener = open_link or open_in_browser
+        self.clock: Clock = clock if clock is not None else (lambda: datetime.now(UTC))
+        self.link_opener: LinkOpener = open_link if open_link is not None else open_in_browser
         self.library = Library(home, config.summary)
         self.writer = Writer(self.library.path)
         mapping, problems = keys.keymap(config.ui.keys)
@@ -71,6 +75,8 @@ class DigestApp(App[int]):
         self.first_view_at: float | None = None
         """``time.perf_counter()`` when the first stories were on screen (for the benchmark)."""
         self._theme_ready = False
+        self._unsaved: dict[str, str] = {}
+        self._save_timer: Timer | None = None
 
     # -- start and stop ----------------------------------------------------------------------------
 
@@ -107,10 +113,12 @@ class DigestApp(App[int]):
 
     def action_quit_app(self) -> None:
         """Quit after every pending mark and setting is written."""
+        self.save_settings()
         self.writer.close()
         self.exit(0)
 
     def on_unmount(self) -> None:
+        self.save_settings()
         self.writer.close()
         self.library.close()
 
@@ -142,8 +150,28 @@ class DigestApp(App[int]):
         except RuntimeError:  # the writer is closed: the app is quitting
             pass
 
-    def remember(self, key: str, value: str) -> None:
-        self.write(lambda store: store.set_setting(key, value))
+    def remember(self, key: str, value: str, *, soon: bool = False) -> None:
+        """Keep a setting; with ``soon`` the write waits a moment so that a burst costs one."""
+        if not soon:
+            self.write(lambda store: store.set_setting(key, value))
+            return
+        self._unsaved[key] = value
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_DELAY, self.save_settings)
+
+    def save_settings(self) -> None:
+        """Write the settings kept with ``soon`` now."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        unsaved, self._unsaved = self._unsaved, {}
+        if unsaved:
+
+            def job(store: Store) -> None:
+                for key, value in unsaved.items():
+                    store.set_setting(key, value)
+
+            self.write(job)
 
     # -- links -------------------------------------------------------------------------------------
 

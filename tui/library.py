@@ -234,6 +234,13 @@ class Writer:
     def submit(self, job: Callable[[Store], object]) -> Future[object]:
         return self._pool.submit(self._run, job)
 
+    def flush(self) -> None:
+        """Wait until every write asked for so far is done."""
+        try:
+            self._pool.submit(lambda: None).result()
+        except RuntimeError:  # already closed: nothing is pending
+            return
+
     def close(self) -> None:
         """Finish every pending write, then close the connection (blocks until done)."""
         try:

@@ -65,7 +65,9 @@ NARROW_BELOW = 120
 """Terminal widths below this show one pane at a time."""
 PREVIEW_DELAY = 0.12
 """Seconds the cursor rests on a story before the wide layout previews it in the reader."""
-SUMMARY_CHUNK = 12
+SUMMARY_CHUNK = 8
+SUMMARY_WINDOW = 30
+"""Cards around the cursor whose teasers come from their summaries (computed as needed)."""
 
 
 class MainScreen(Screen[None]):
@@ -95,6 +97,7 @@ class MainScreen(Screen[None]):
         self.want_unread: int = 0
         """Pending n/p (+1/-1) waiting for a further page of stories."""
         self.summarized: set[int] = set()
+        self._summarizing: frozenset[int] = frozenset()
         self._preview_timer: Timer | None = None
         self._remember_timer: Timer | None = None
         self.ready = False
@@ -232,10 +235,6 @@ class MainScreen(Screen[None]):
             page = self.library.stories(TODAY_SOURCE, now, 0, PAGE_SIZE)
         restore = int(story) if story.isdigit() else None
         self.post_message(StoriesLoaded(page, self.generation, restore))
-        self._load_sources_now(store)
-
-    def _load_sources_now(self, store: Store) -> None:
-        del store
         self.post_message(SourcesLoaded(self.library.sources(self.now())))
 
     # -- loading ------------------------------------------------------------------------------------
@@ -291,12 +290,15 @@ class MainScreen(Screen[None]):
             self.post_message(ArticleLoaded(article_id, data, focus))
 
     def _summarize_pending(self) -> None:
-        """Summarize the loaded cards that still show their first sentence, nearest first."""
+        """Summarize the cards around the cursor that still show their first sentence."""
         cards = self.stories.cards
-        start = self.stories.highlighted or 0
-        ordered = cards[start:] + cards[:start]
-        todo = tuple(c for c in ordered if c.id not in self.summarized)
-        if todo:
+        start = max(0, (self.stories.highlighted or 0) - 5)
+        todo = tuple(
+            c for c in cards[start : start + SUMMARY_WINDOW] if c.id not in self.summarized
+        )
+        wanted = frozenset(c.id for c in todo)
+        if todo and not wanted <= self._summarizing:
+            self._summarizing = wanted
             self._summarize(todo, self.generation)
 
     # -- worker answers -----------------------------------------------------------------------------
@@ -307,18 +309,15 @@ class MainScreen(Screen[None]):
         page = message.page
         self.stories.now = self.now()
         if page.offset == 0:
-            self.source = page.source if page.fallback is False else self.source
-            if page.source.key != self.source.key:
-                self.source = page.source
+            self.source = page.source
             self.stories.show(page.cards, cursor=message.restore)
             self.total = page.total
             self.page_note = page.note
             self.summarized.clear()
+            self._summarizing = frozenset()
             self._show_banner()
-            if page.source.kind != "search":
-                self.sources.show(
-                    self.sources.sources, self.source.key
-                ) if self.sources.sources else None
+            if page.source.kind != "search" and self.sources.sources:
+                self.sources.show(self.sources.sources, self.source.key)
         else:
             self.stories.extend(page.cards)
             self.loading_more = False
@@ -411,15 +410,23 @@ class MainScreen(Screen[None]):
 
     @on(StoryList.Highlighted)
     def _story_highlighted(self, event: StoryList.Highlighted) -> None:
-        self._remember("tui.story", str(event.card.id))
+        self.digest_app.remember("tui.story", str(event.card.id), soon=True)
+        self._summarize_pending()
         if self._preview_timer is not None:
             self._preview_timer.stop()
             self._preview_timer = None
         if not self.narrow and event.card.id != self.reader_id:
             card_id = event.card.id
-            self._preview_timer = self.set_timer(
-                PREVIEW_DELAY, lambda: self._load_article(card_id, False)
-            )
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(card_id))
+
+    def _preview(self, card_id: int) -> None:
+        self._preview_timer = None
+        self._load_article(card_id, False)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a preview is about to load (for tests and the benchmark to wait on)."""
+        return self._preview_timer is not None
 
     @on(StoryList.Opened)
     def _story_opened(self, event: StoryList.Opened) -> None:

@@ -73,6 +73,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
             related.set_options(
                 Option(render.related_item(c.article, c.teaser), id=str(c.id)) for c in data.related
             )
+            related.highlighted = 0
             related.display = True
             title.display = True
         else:
