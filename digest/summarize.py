@@ -89,11 +89,11 @@ class DigestParams:
     position_weight: float = 0.0
     """Weight of the position prior ``1 / (1 + index) ** position_decay``."""
     position_decay: float = 1.0
-    length_exponent: float = 0.4
+    length_exponent: float = 0.5
     """Centrality is multiplied by (content words) ** this: 0 ignores length, 1 favours long."""
-    title_weight: float = 0.0
+    title_weight: float = 0.1
     """Weight of the share of the title's content words a sentence contains."""
-    redundancy: float = 0.3
+    redundancy: float = 0.1
     """MMR: a candidate's score loses this times its highest cosine with a chosen sentence."""
     min_words: int = 6
     """Sentences with fewer words are chosen only when nothing longer is left."""
