@@ -104,7 +104,33 @@ CREATE TABLE settings (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+_V3 = """
+CREATE TABLE stories (
+    id      INTEGER PRIMARY KEY,
+    created TEXT NOT NULL
+);
+CREATE TABLE story_members (
+    article_id  INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story_id    INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    role        TEXT NOT NULL DEFAULT 'doc',
+    terms       BLOB NOT NULL,
+    fingerprint TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX story_members_story ON story_members(story_id);
+CREATE INDEX story_members_fingerprint ON story_members(fingerprint);
+CREATE TABLE builds (
+    id      INTEGER PRIMARY KEY,
+    period  TEXT NOT NULL,
+    format  TEXT NOT NULL,
+    options TEXT NOT NULL,
+    sha256  TEXT NOT NULL,
+    content TEXT NOT NULL,
+    created TEXT NOT NULL,
+    UNIQUE (period, format, options)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 """MIGRATIONS[i] takes a store from schema version i to i + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -606,6 +632,133 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    # -- stories and builds (schema v3; used by digest.build) ---------------------------------
+    # Story membership: each grouped article's story, its role ('doc' takes part in grouping,
+    # 'copy' is an exact copy of another article, 'page' is listed under a saved page's lead),
+    # its stored bag of terms (digest.cluster.Terms bytes) and its text fingerprint.
+
+    def ungrouped_articles(self, since: datetime, until: datetime) -> list[Article]:
+        """Articles dated in [since, until) that belong to no story yet, oldest first."""
+        rows = self._db.execute(
+            _ARTICLE_SELECT + " WHERE a.sort_time >= ? AND a.sort_time < ?"
+            " AND NOT EXISTS (SELECT 1 FROM story_members m WHERE m.article_id = a.id)"
+            " ORDER BY a.sort_time, a.id",
+            (iso(since), iso(until)),
+        )
+        return [_article(row) for row in rows]
+
+    def story_terms(
+        self, since: datetime, until: datetime
+    ) -> list[tuple[int, int, datetime, bytes]]:
+        """(article id, story id, date, terms) of the grouped 'doc' articles dated in the range."""
+        rows = self._db.execute(
+            "SELECT m.article_id, m.story_id, a.sort_time, m.terms FROM story_members m"
+            " JOIN articles a ON a.id = m.article_id WHERE m.role = 'doc'"
+            " AND a.sort_time >= ? AND a.sort_time < ? ORDER BY a.sort_time, a.id",
+            (iso(since), iso(until)),
+        )
+        return [(int(r[0]), int(r[1]), from_iso(r[2]) or _now(), bytes(r[3])) for r in rows]
+
+    def stories_by_fingerprint(
+        self, fingerprints: Iterable[str], since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """fingerprint -> story id for grouped articles dated in the range with that text."""
+        wanted = sorted(set(fingerprints))
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                "SELECT m.fingerprint, MIN(m.story_id) FROM story_members m"
+                " JOIN articles a ON a.id = m.article_id"
+                f" WHERE m.fingerprint IN ({marks}) AND a.sort_time >= ? AND a.sort_time < ?"
+                " GROUP BY m.fingerprint",
+                (*chunk, iso(since), iso(until)),
+            )
+            found.update((str(r[0]), int(r[1])) for r in rows)
+        return found
+
+    def story_ids(self, article_ids: Iterable[int]) -> dict[int, int]:
+        """article id -> story id for those of ``article_ids`` that are grouped."""
+        wanted = list(article_ids)
+        found: dict[int, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT article_id, story_id FROM story_members WHERE article_id IN ({marks})",
+                chunk,
+            )
+            found.update((int(r[0]), int(r[1])) for r in rows)
+        return found
+
+    def save_grouping(
+        self, groups: Sequence[tuple[int | None, Sequence[tuple[int, str, bytes, str]]]]
+    ) -> list[int]:
+        """Store groups of (article id, role, terms, fingerprint), each in the given story or,
+        for None, in a new one; one transaction. Returns each group's story id."""
+        created = iso(_now())
+        ids: list[int] = []
+        with self.transaction() as db:
+            for story_id, members in groups:
+                if story_id is None:
+                    cur = db.execute("INSERT INTO stories (created) VALUES (?)", (created,))
+                    story_id = int(cur.lastrowid or 0)
+                ids.append(story_id)
+                db.executemany(
+                    "INSERT OR REPLACE INTO story_members"
+                    " (article_id, story_id, role, terms, fingerprint) VALUES (?, ?, ?, ?, ?)",
+                    [(a, story_id, role, terms, fp) for a, role, terms, fp in members],
+                )
+        return ids
+
+    def grouped_articles(self, since: datetime, until: datetime) -> list[tuple[int, Article]]:
+        """(story id, article) of every grouped article dated in [since, until), oldest first."""
+        rows = self._db.execute(
+            _ARTICLE_SELECT.replace(
+                "SELECT a.*,", "SELECT m.story_id AS story_id, a.*,", 1
+            ).replace(
+                "FROM articles a", "FROM story_members m JOIN articles a ON a.id = m.article_id", 1
+            )
+            + " WHERE a.sort_time >= ? AND a.sort_time < ? ORDER BY a.sort_time, a.id",
+            (iso(since), iso(until)),
+        )
+        return [(int(row["story_id"]), _article(row)) for row in rows]
+
+    def feed_priorities(self) -> dict[int, int]:
+        """feed id -> the priority the config gives it (0 when it gives none)."""
+        return {int(r[0]): int(r[1]) for r in self._db.execute("SELECT id, priority FROM feeds")}
+
+    def put_build(self, period: str, fmt: str, options: str, content: str) -> None:
+        """Keep a built digest (the latest per period, format and options)."""
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO builds (period, format, options, sha256, content, created)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(period, format, options) DO UPDATE SET"
+                " sha256 = excluded.sha256, content = excluded.content, created = excluded.created",
+                (period, fmt, options, digest, content, iso(_now())),
+            )
+
+    def build(self, period: str, fmt: str, options: str) -> str | None:
+        """The stored digest for a period, format and options, if one was built."""
+        row = self._db.execute(
+            "SELECT content FROM builds WHERE period = ? AND format = ? AND options = ?",
+            (period, fmt, options),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def builds(self, limit: int = 100) -> list[tuple[str, str, str, datetime | None]]:
+        """(period, format, options, when built) of stored digests, newest first."""
+        rows = self._db.execute(
+            "SELECT period, format, options, created FROM builds ORDER BY created DESC, id DESC"
+            " LIMIT ?",
+            (limit,),
+        )
+        return [(str(r[0]), str(r[1]), str(r[2]), from_iso(r[3])) for r in rows]
+
+    # -- end of stories and builds ------------------------------------------------------------
 
 
 # -- helpers --------------------------------------------------------------------------------
