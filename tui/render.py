@@ -69,28 +69,28 @@ def card(story: StoryCard, now: datetime) -> Content:
         line(article.title or "(untitled)", title_style),
     )
     meta_parts = [source_name(article), when(article, now)]
+    if story.related_count:
+        meta_parts.append(f"{story.related_count} related")
     minutes = reading_time(story.reading_minutes)
     if minutes:
         meta_parts.append(minutes)
     meta = Content.assemble("  ", (DOT.join(meta_parts), "$text-muted"))
-    if story.related_count:
-        noun = "related" if story.related_count else ""
-        meta = meta.append(Content.styled(f"{DOT}{story.related_count} {noun}", "$secondary"))
     teaser = Content.assemble("  ", line(story.teaser or " ", "italic" if story.teaser else ""))
     return Content("\n").join([headline, meta, teaser])
 
 
-def source_label(source: Source) -> Content:
-    """A row of the Sources pane: indented name, unread count, and a failure mark."""
+def source_label(source: Source, width: int = 0) -> Content:
+    """A row of the Sources pane: indented name, a failure mark, the unread count at the right."""
     indent = "  " * source.depth
-    name_style = "bold" if source.kind in ("view", "folder", "heading") else ""
-    parts: list[Content] = [Content(indent)]
-    if source.error:
-        parts.append(Content.styled("⚠ ", "$error"))
-    parts.append(line(source.label, name_style))
-    if source.unread:
-        parts.append(Content.styled(f"  {source.unread}", "$accent"))
-    return join(parts)
+    name_style = "bold" if source.kind in ("view", "folder") else ""
+    mark = Content.styled("⚠ ", "$error") if source.error else Content("")
+    count = Content.styled(f" {source.unread}", "$accent") if source.unread else Content("")
+    name = line(source.label, name_style)
+    room = width - len(indent) - mark.cell_length - count.cell_length
+    if width and name.cell_length > room:
+        name = name.truncate(max(1, room), ellipsis=True)
+    gap = max(0, room - name.cell_length) if width else 1
+    return join([Content(indent), mark, name, Content(" " * gap), count])
 
 
 def heading(text: str) -> Content:

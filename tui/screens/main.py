@@ -197,8 +197,12 @@ class MainScreen(Screen[None]):
                     "$warning",
                 )
             )
+        if self.source.error:
+            lines.append(render.line(f"⚠ The last refresh failed: {self.source.error}", "$error"))
         if self.page_note:
             lines.append(render.line(self.page_note, "$text-muted italic"))
+        elif self.ready and not self.stories.cards:
+            lines.append(Content.styled("No stories here yet.", "$text-muted italic"))
         banner = self.query_one("#banner", Static)
         banner.update(Content("\n").join(lines))
         banner.display = bool(lines)
@@ -206,11 +210,13 @@ class MainScreen(Screen[None]):
     def _show_title(self) -> None:
         label = render.line(self.source.label or "Stories", "bold")
         count = len(self.stories.cards)
-        more = "+" if not self.exhausted else ""
-        total = f"{max(self.total, count)}" if self.total else f"{count}{more}"
-        noun = "story" if total == "1" else "stories"
-        title = Content.assemble(label, (f"  {total} {noun}", "$text-muted"))
-        self.query_one("#stories-title", Static).update(title)
+        if self.exhausted:
+            shown = f"{count} {'story' if count == 1 else 'stories'}"
+        else:
+            shown = f"{count} of {self.total:,} stories"
+        self.query_one("#stories-title", Static).update(
+            Content.assemble(label, (f"  {shown}", "$text-muted"))
+        )
 
     def _status(self, text: str) -> None:
         self.query_one("#status", Static).update(render.line(text, "$text-muted"))
@@ -316,6 +322,9 @@ class MainScreen(Screen[None]):
             self.summarized.clear()
             self._summarizing = frozenset()
             self._show_banner()
+            if not page.cards:
+                self.reader_id = None
+                self.reader.clear()
             if page.source.kind != "search" and self.sources.sources:
                 self.sources.show(self.sources.sources, self.source.key)
         else:
@@ -328,6 +337,7 @@ class MainScreen(Screen[None]):
         self._summarize_pending()
         if not self.ready:
             self.ready = True
+            self._show_banner()
             self.digest_app.first_view_shown()
         if self.want_unread:
             step, self.want_unread = self.want_unread, 0

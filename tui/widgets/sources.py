@@ -36,7 +36,7 @@ class SourceList(OptionList):
             if source.kind == "heading":
                 options.append(Option(render.heading(source.label), disabled=True))
             else:
-                options.append(Option(render.source_label(source), id=source.key))
+                options.append(Option(render.source_label(source, self._width), id=source.key))
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
             index = self.index_of(current) if current else None
@@ -61,7 +61,18 @@ class SourceList(OptionList):
             if delta:
                 updated = replace(source, unread=max(0, source.unread + delta))
                 self.sources[index] = updated
-                self.replace_option_prompt_at_index(index, render.source_label(updated))
+                self.replace_option_prompt_at_index(
+                    index, render.source_label(updated, self._width)
+                )
+
+    @property
+    def _width(self) -> int:
+        return max(0, self.scrollable_content_region.width - 2)
+
+    def on_resize(self) -> None:
+        if self.sources:
+            current = self.current
+            self.show(self.sources, current.key if current else None)
 
     @property
     def current(self) -> Source | None:
