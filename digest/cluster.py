@@ -302,6 +302,9 @@ def _ranges(starts: Ints, lengths: Ints) -> Ints:
     return offsets + np.arange(total)
 
 
+BACKGROUND_QUANTILE = 0.5
+
+
 def background(m: _Matrix, sample: int = 300) -> float:
     """The median cosine of the window's article pairs (estimated on an even sample of rows)."""
     n = m.n_rows
@@ -314,7 +317,7 @@ def background(m: _Matrix, sample: int = 300) -> float:
     if len(s) * 2 <= pairs:
         return 0.0
     values = np.concatenate([s, np.zeros(pairs - len(s))])
-    return float(np.median(values))
+    return float(np.quantile(values, BACKGROUND_QUANTILE))
 
 
 def _subset(m: _Matrix, rows: Ints) -> _Matrix:
@@ -576,22 +579,23 @@ def assemble(
     by_url: dict[str, int] = {}
     marks: list[frozenset[int]] = []
     for article in ordered:
-        mark = fingerprint(article.title, article.text or article.summary)
+        body = article.text or article.summary
+        mark = fingerprint(article.title, body)
         index = by_print.get(mark)
         if index is None and article.url:
             index = by_url.get(article.url)
-        if index is None and (article.text or article.summary):
-            grams = shingles(article.text or article.summary)
-            for k, other in enumerate(marks):
-                if containment(grams, other) >= settings.copy_containment:
-                    index = k
-                    break
-            else:
-                marks.append(grams)
-                entries.append([article])
-                index = len(entries) - 1
-        elif index is None:
-            marks.append(frozenset())
+        grams = shingles(body) if index is None and body else frozenset()
+        if index is None and grams:
+            index = next(
+                (
+                    k
+                    for k, other in enumerate(marks)
+                    if containment(grams, other) >= settings.copy_containment
+                ),
+                None,
+            )
+        if index is None:
+            marks.append(grams)
             entries.append([article])
             index = len(entries) - 1
         else:
