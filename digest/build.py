@@ -251,7 +251,8 @@ def one_line(article: Article, limit: int = ONE_LINE_CHARS) -> str:
             continue
         sentences = split_sentences(body[:2000])
         first = clean_line(sentences[0] if sentences else body)
-        if clean_line(article.title) and first == clean_line(article.title) and len(sentences) > 1:
+        title = clean_line(article.title).rstrip(".!?")
+        if title and first.rstrip(".!?") == title and len(sentences) > 1:
             first = clean_line(sentences[1])
         if first:
             if len(first) > limit:

@@ -117,7 +117,11 @@ def run(args: argparse.Namespace, config: Config, store: Store) -> int:
         raise ConfigError(f"--max-stories must be at least 1 (got {args.max_stories})")
     fmt = _format(args)
     if args.since:
-        period = build.since_period(parse_since(args.since, now), now)
+        try:
+            since = parse_since(args.since, now)
+        except DigestError as exc:
+            raise ConfigError(f"--since: {exc}") from None
+        period = build.since_period(since, now)
         if period.start >= period.end:
             raise ConfigError(f"--since {args.since!r} is not in the past")
     else:
