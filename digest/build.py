@@ -195,15 +195,17 @@ def stories_between(
         by_story.setdefault(story_id, []).append(article)
         count += 1
     # A saved page's lead and its related articles show together even when dated apart.
+    story_of = {article.id: story_id for story_id, article in rows}
+    for follower in store.related_to_any(story_of):
+        if follower.id not in ids and follower.related_to is not None:
+            ids.add(follower.id)
+            by_story[story_of[follower.related_to]].append(follower)
     for story_id, article in rows:
-        companions = store.related(article.id)
         if article.related_to is not None and article.related_to not in ids:
             lead = store.article(article.related_to)
-            companions += [lead] if lead is not None else []
-        for other in companions:
-            if other.id not in ids:
-                ids.add(other.id)
-                by_story[story_id].append(other)
+            if lead is not None:
+                ids.add(lead.id)
+                by_story[story_id].append(lead)
     stories = [cluster.assemble(key, by_story[key], settings) for key in sorted(by_story)]
     return stories, count
 

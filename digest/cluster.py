@@ -167,18 +167,19 @@ def fingerprint(title: str, text: str) -> str:
     return hashlib.blake2b(body.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def shingles(text: str, size: int = 5) -> frozenset[int]:
-    """Hashed word ``size``-grams of ``text`` (for telling copies from related articles)."""
-    words = _WORD.findall(text.lower())
+SHINGLE_WORDS = 600
+"""Only the first words of a text are compared for copies (a trimmed copy keeps its start)."""
+
+
+def shingles(text: str, size: int = 5) -> frozenset[tuple[str, ...]]:
+    """Word ``size``-grams of the start of ``text`` (for telling copies from related articles)."""
+    words = _WORD.findall(text[: SHINGLE_WORDS * 12].lower())[:SHINGLE_WORDS]
     if len(words) < size:
-        return frozenset([zlib.crc32(" ".join(words).encode("utf-8"))]) if words else frozenset()
-    return frozenset(
-        zlib.crc32(" ".join(words[i : i + size]).encode("utf-8"))
-        for i in range(len(words) - size + 1)
-    )
+        return frozenset([tuple(words)]) if words else frozenset()
+    return frozenset(zip(*(words[i:] for i in range(size)), strict=False))
 
 
-def containment(a: frozenset[int], b: frozenset[int]) -> float:
+def containment(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:
     """Share of the smaller set found in the other (1.0 for a text and its trimmed copy)."""
     if not a or not b:
         return 0.0
@@ -577,14 +578,14 @@ def assemble(
     entries: list[list[Article]] = []
     by_print: dict[str, int] = {}
     by_url: dict[str, int] = {}
-    marks: list[frozenset[int]] = []
+    marks: list[frozenset[tuple[str, ...]]] = []
     for article in ordered:
         body = article.text or article.summary
         mark = fingerprint(article.title, body)
         index = by_print.get(mark)
         if index is None and article.url:
             index = by_url.get(article.url)
-        grams = shingles(body) if index is None and body else frozenset()
+        grams = shingles(body) if index is None and body and len(ordered) > 1 else frozenset()
         if index is None and grams:
             index = next(
                 (

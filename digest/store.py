@@ -118,6 +118,7 @@ CREATE TABLE story_members (
 );
 CREATE INDEX story_members_story ON story_members(story_id);
 CREATE INDEX story_members_fingerprint ON story_members(fingerprint);
+CREATE INDEX articles_related ON articles(related_to);
 CREATE TABLE builds (
     id      INTEGER PRIMARY KEY,
     period  TEXT NOT NULL,
@@ -725,6 +726,19 @@ class Store:
             (iso(since), iso(until)),
         )
         return [(int(row["story_id"]), _article(row)) for row in rows]
+
+    def related_to_any(self, article_ids: Iterable[int]) -> list[Article]:
+        """Articles recorded as related to any of ``article_ids`` (saved pages' related stories)."""
+        wanted = list(article_ids)
+        found: list[Article] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                _ARTICLE_SELECT + f" WHERE a.related_to IN ({marks}) ORDER BY a.id", chunk
+            )
+            found.extend(_article(row) for row in rows)
+        return found
 
     def feed_priorities(self) -> dict[int, int]:
         """feed id -> the priority the config gives it (0 when it gives none)."""
