@@ -102,13 +102,15 @@ def main(argv: list[str] | None = None) -> int:
         size = out.stat().st_size
         start_up, _ = timed_run([args.command, "--version"], env)
     load = os.getloadavg()
+    default = str(Path(sys.executable).parent / "digest")
+    custom = "" if args.command == default else f" --command {args.command}"
     section = [
         MARK,
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; load average at the end {load[0]:.2f} / {load[1]:.2f} / "
         f"{load[2]:.2f}. Date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}. Command: "
-        "`.venv/bin/python bench/build.py`.",
+        f"`.venv/bin/python bench/build.py{custom}`.",
         "",
         f"A data dir with one day of {ARTICLES:,} articles from {FEEDS} feeds (BBC News Summary "
         "articles, each told by 1 to 8 feeds with sentences dropped); `digest build --date "
