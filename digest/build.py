@@ -217,30 +217,60 @@ def reference_time(period: Period, stories: Sequence[Story]) -> datetime:
     return min(period.end, newest) if newest else period.end
 
 
+@dataclass(frozen=True)
+class StoryList:
+    """A period's stories, best first: what the app shows for a day."""
+
+    period: Period
+    stories: list[RankedStory]
+    """Each has ``story.lead`` and ``story.related`` (:class:`~digest.cluster.StoryEntry`:
+    ``article``, ``copies``, ``also_in``) and ``score`` (the parts, see :mod:`digest.rank`)."""
+    as_of: datetime
+    """What relative times are measured from (see :func:`reference_time`)."""
+    articles: int
+    """Articles in the period."""
+
+
 def ranked_stories(
     store: Store,
     period: Period,
     *,
     grouping: GroupingSettings = DEFAULT_SETTINGS,
     ranking: RankSettings = DEFAULT_RANK,
-) -> tuple[list[RankedStory], datetime, int]:
-    """The period's stories, best first, with the reference time and the article count.
+) -> StoryList:
+    """The period's stories, best first (grouping any article not yet grouped, no summaries).
 
-    This is what the app shows: each :class:`RankedStory` has ``story.lead`` and
-    ``story.related`` (:class:`~digest.cluster.StoryEntry`, each with ``also_in``) and its
-    score's parts. Fast enough for a thread worker (no summaries are computed).
+    Blocking (SQLite and numpy): call it from a thread worker with a Store opened there.
     """
     stories, count = stories_between(store, period.start, period.end, grouping)
     as_of = reference_time(period, stories)
     ranked = rank_stories(stories, now=as_of, priorities=store.feed_priorities(), settings=ranking)
-    return ranked, as_of, count
+    return StoryList(period, ranked, as_of, count)
 
 
-def day_stories(
-    store: Store, day: date, *, zone: tzinfo | None = None
-) -> tuple[list[RankedStory], datetime, int]:
+def day_stories(store: Store, day: date, *, zone: tzinfo | None = None) -> StoryList:
     """:func:`ranked_stories` for a local calendar day (the app's Today view, ``[`` and ``]``)."""
     return ranked_stories(store, day_period(day, zone))
+
+
+def stories_of(
+    store: Store, articles: Sequence[Article], settings: GroupingSettings = DEFAULT_SETTINGS
+) -> list[Story]:
+    """Any list of articles (a feed, a search, unread...) shown as stories, in the order of each
+    story's first article in ``articles``; only the given articles appear in them.
+
+    Articles not grouped yet are grouped first (incrementally, as for a digest).
+    """
+    if not articles:
+        return []
+    dates = [_when(a) for a in articles]
+    update_stories(store, min(dates), max(dates) + timedelta(seconds=1), settings)
+    story_ids = store.story_ids(a.id for a in articles)
+    groups: dict[int, list[Article]] = {}
+    for a in articles:
+        # Ungrouped (e.g. transient) articles stand alone under a negative key.
+        groups.setdefault(story_ids.get(a.id, -a.id), []).append(a)
+    return [cluster.assemble(key, members, settings) for key, members in groups.items()]
 
 
 def one_line(article: Article, limit: int = ONE_LINE_CHARS) -> str:
@@ -279,7 +309,8 @@ def build_digest(
     """
     from digest.summaries import article_summary
 
-    ranked, as_of, count = ranked_stories(store, period, grouping=grouping, ranking=ranking)
+    listed = ranked_stories(store, period, grouping=grouping, ranking=ranking)
+    ranked, as_of, count = listed.stories, listed.as_of, listed.articles
     shown = ranked[: max(0, max_stories)]
     items: list[DigestStory] = []
     for r in shown:

@@ -260,3 +260,23 @@ def test_build_command_unwritable_file_and_empty_day(home: Path, tmp_path: Path)
     assert empty.returncode == 0 and "No articles in this period" in empty.stdout
     folder = run(["build", "--output", str(tmp_path)], home)
     assert folder.returncode == 1 and "is a folder" in folder.stderr
+
+
+def test_app_api_day_stories_and_stories_of_any_list() -> None:
+    with sample_store() as store:
+        listed = build.day_stories(store, date(2026, 11, 26), zone=ZONE)
+        assert listed.period.key == "2026-11-26" and listed.articles == 10
+        assert [r.rank for r in listed.stories] == list(range(1, 8))
+        leads = [r.story.lead.article.id for r in listed.stories]
+        # The same grouping for a plain list of articles (e.g. one feed's), in the list's order.
+        articles = store.articles(ArticleQuery(limit=100))
+        stories = build.stories_of(store, articles)
+    assert sum(len(s.articles) for s in stories) == len(articles)
+    first_ids = [s.articles[0].id for s in stories]
+    positions = {a.id: n for n, a in enumerate(articles)}
+    assert [min(positions[a.id] for a in s.articles) for s in stories] == sorted(
+        min(positions[a.id] for a in s.articles) for s in stories
+    )
+    assert first_ids and set(leads) <= {a.id for s in stories for a in s.articles}
+    avelar = next(s for s in stories if s.lead.article.title.startswith("Avelar Air"))
+    assert avelar.lead.also_in and len(avelar.entries) == 1
