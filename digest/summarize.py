@@ -568,11 +568,137 @@ class DigestFeatures:
     """Share of the title's content terms found in each sentence (zeros without a title)."""
 
 
+# English is counted without stemming (see DigestParams.stem_english), so its words need no
+# per-word Python work at all: the text is reduced to bytes, and every word gets a 64-bit hash
+# from one vectorised pass (a polynomial rolling hash over a prefix sum, made independent of the
+# word's position). Collisions are astronomically rare and would only merge two words.
+_HASH_BASE = 1099511628211  # odd, so invertible modulo 2**64
+_HASH_BASE_INVERSE = pow(_HASH_BASE, -1, 1 << 64)
+_UNICODE_WORD_BREAKS = tuple(
+    ch.encode("utf-8")
+    for ch in "\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\u2013\u2014\u2026\u2022\u00a0"
+)
+_UNICODE_APOSTROPHES = tuple(ch.encode("utf-8") for ch in "\u2018\u2019\u201a")
+
+
+class _Powers:
+    """Powers of the hash base and of its inverse modulo 2**64, grown on demand."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.up = np.ones(1, dtype=np.uint64)
+        self.down = np.ones(1, dtype=np.uint64)
+
+    def ensure(self, size: int) -> None:
+        import numpy as np
+
+        if len(self.up) >= size:
+            return
+        size = max(size, 2 * len(self.up))
+        up = np.empty(size, dtype=np.uint64)
+        down = np.empty(size, dtype=np.uint64)
+        up[0] = down[0] = 1
+        filled = 1
+        with np.errstate(over="ignore"):
+            while filled < size:
+                step = min(filled, size - filled)
+                up[filled : filled + step] = up[:step] * np.uint64(pow(_HASH_BASE, filled, 1 << 64))
+                down[filled : filled + step] = down[:step] * np.uint64(
+                    pow(_HASH_BASE_INVERSE, filled, 1 << 64)
+                )
+                filled += step
+        self.up, self.down = up, down
+
+
+_POWERS: list[_Powers] = []
+
+
+def _word_bytes(text: str) -> bytes:
+    """Lower-case UTF-8 with punctuation gone: ASCII punctuation and curly apostrophes deleted,
+    hyphens, slashes, dashes, curly quotes, ellipses and bullets made spaces."""
+    data = text.lower().encode("utf-8", "surrogatepass")
+    for mark in _UNICODE_WORD_BREAKS:
+        if mark in data:
+            data = data.replace(mark, b" ")
+    for mark in _UNICODE_APOSTROPHES:
+        if mark in data:
+            data = data.replace(mark, b"")
+    return data.translate(_WORD_BREAKS, _ASCII_PUNCTUATION)
+
+
+def _hash_words(data: bytes) -> tuple[Any, Any, Any]:
+    """(hash, start, length in bytes) of every word of ``data`` (bytes up to 32 separate)."""
+    import numpy as np
+
+    if not _POWERS:
+        _POWERS.append(_Powers())
+    powers = _POWERS[0]
+    size = len(data)
+    powers.ensure(size + 1)
+    codes = np.frombuffer(data, dtype=np.uint8)
+    inside = np.zeros(size + 2, dtype=np.int8)
+    np.greater(codes, 32, out=inside[1:-1].view(np.bool_))
+    edges = inside[1:] - inside[:-1]
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    prefix = np.zeros(size + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        np.cumsum((codes + np.uint64(1)) * powers.up[:size], out=prefix[1:])
+        hashes = (prefix[ends] - prefix[starts]) * powers.down[starts]
+    return hashes, starts, ends - starts
+
+
+@lru_cache(maxsize=32)
+def _stop_hashes(language: str) -> Any:
+    """The sorted hashes of a language's stop words, spelt as :func:`_word_bytes` spells them."""
+    import numpy as np
+
+    spelt = " ".join(sorted(_stop_words(language)))
+    hashes, _, _ = _hash_words(_word_bytes(spelt))
+    return np.unique(hashes) if len(hashes) else np.zeros(1, dtype=np.uint64)
+
+
+def _hashed_features(sentences: Sequence[str], language: str, title: str) -> DigestFeatures:
+    import numpy as np
+
+    n = len(sentences)
+    # One line per sentence, and the title on a last line of its own.
+    lines = [s.replace("\n", " ") for s in sentences] + [title.replace("\n", " ")]
+    data = _word_bytes("\n".join(lines))
+    hashes, starts, lengths = _hash_words(data)
+    rows = np.searchsorted(np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10), starts)
+    words = np.bincount(rows, minlength=n + 1)[:n].astype(float)
+    stops = _stop_hashes(language)
+    at = np.minimum(np.searchsorted(stops, hashes), len(stops) - 1)
+    content = (stops[at] != hashes) & (lengths > 1)
+    terms, columns = np.unique(hashes[content], return_inverse=True)
+    width = len(terms) or 1
+    cells = rows[content] * width + columns
+    counts = np.bincount(cells, minlength=(n + 1) * width).reshape(n + 1, width).astype(float)
+    overlap = np.zeros(n)
+    if title:
+        in_title = counts[n] > 0
+        wanted = int(in_title.sum())
+        if wanted:
+            overlap = (counts[:n, in_title] > 0).sum(axis=1) / wanted
+    return DigestFeatures(
+        positions=np.arange(n, dtype=float), counts=counts[:n], words=words, title_overlap=overlap
+    )
+
+
 def digest_features(
     sentences: Sequence[str], language: str, title: str = "", *, stem: bool = True
 ) -> DigestFeatures:
-    """Tokenize (and stem, if ``stem``) and count the candidate sentences of one article."""
+    """Tokenize (and stem, if ``stem``) and count the candidate sentences of one article.
+
+    Unstemmed words are counted through hashes, with no per-word Python work (the fast path the
+    default takes for English); stemmed ones through a memo of each word's stem.
+    """
     import numpy as np
+
+    if not stem:
+        return _hashed_features(sentences, language, title)
 
     vocabulary = _vocabulary(language, stem)
     vocabulary.forget()
@@ -621,21 +747,19 @@ def digest_features(
 
 
 def _similarities(counts: Any) -> Any:
-    """Cosine similarity of every pair of sentences (0 for sentences without content words).
+    """Cosine similarity of every pair of different sentences (0 for sentences without content
+    words); the diagonal is not a sentence's similarity to itself and is never read.
 
     Only terms found in two sentences or more can make two sentences alike, so the products are
     taken over those columns alone (a fifth of them in news); the norms use every column.
     """
     import numpy as np
 
-    squares = np.einsum("ij,ij->i", counts, counts)
+    norms = np.sqrt(np.einsum("ij,ij->i", counts, counts))
+    norms[norms == 0] = 1.0
     shared = counts[:, np.count_nonzero(counts, axis=0) > 1]
     similarity = shared @ shared.T
-    np.fill_diagonal(similarity, squares)
-    norms = np.sqrt(squares)
-    norms[norms == 0] = 1.0
-    similarity /= norms[:, None]
-    similarity /= norms[None, :]
+    similarity /= np.outer(norms, norms)
     return similarity
 
 
@@ -652,7 +776,7 @@ def digest_scores(features: DigestFeatures, params: DigestParams) -> Any:
 def _scores(features: DigestFeatures, params: DigestParams, similarity: Any) -> Any:
     import numpy as np
 
-    centrality = similarity.sum(axis=1) - similarity.diagonal()
+    centrality = similarity.sum(axis=1) - similarity.diagonal()  # the others, not itself
     content = features.counts.sum(axis=1)
     centrality *= np.maximum(content, 1.0) ** params.length_exponent
     best = centrality.max() if centrality.size else 0.0

@@ -193,6 +193,64 @@ def test_boilerplate_keeps_its_index_in_the_article() -> None:
     ]
 
 
+# -- the digest method's counting ------------------------------------------------------------
+
+
+def _naive_gram(sentences: list[str], language: str) -> list[list[int]]:
+    """Shared content-word counts between sentences, counted the slow, obvious way."""
+    from collections import Counter
+
+    stop = {w.replace("'", "") for w in summarize_module._stop_words(language)}
+    bags = []
+    for sentence in sentences:
+        words = summarize_module._word_bytes(sentence).decode("utf-8").split()
+        bags.append(Counter(w for w in words if len(w.encode("utf-8")) > 1 and w not in stop))
+    return [[sum(a[w] * b[w] for w in a) for b in bags] for a in bags]
+
+
+WORDS = [
+    "Budget",
+    "budget's",
+    "school",
+    "schools",
+    "the",
+    "and",
+    "teachers",
+    "co-op",
+    "10.5%",
+    "I",
+    "\u201cquoted\u201d",
+    "don't",
+    "don\u2019t",
+    "caf\u00e9",
+    "rise\u2014fall",
+    "a",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS), min_size=0, max_size=12), min_size=1, max_size=6))
+def test_hashed_counting_matches_counting_words_one_by_one(bags: list[list[str]]) -> None:
+    import numpy as np
+
+    sentences = [" ".join(words) for words in bags]
+    features = digest_features(sentences, "english", stem=False)
+    gram = (features.counts @ features.counts.T).astype(int).tolist()
+    assert gram == _naive_gram(sentences, "english")
+    assert features.words.tolist() == [
+        len(summarize_module._word_bytes(s).split()) for s in sentences
+    ]
+    assert np.all(features.title_overlap == 0)
+
+
+def test_title_overlap_counts_the_titles_content_words() -> None:
+    sentences = ["The budget for schools rose.", "Roads got nothing.", "Schools and roads."]
+    features = digest_features(sentences, "english", "Schools budget", stem=False)
+    assert features.title_overlap.tolist() == [1.0, 0.0, 0.5]
+    stemmed = digest_features(sentences, "english", "Schools budget", stem=True)
+    assert stemmed.title_overlap.tolist() == [1.0, 0.0, 0.5]
+
+
 # -- lengths --------------------------------------------------------------------------------------
 
 
