@@ -144,7 +144,11 @@ class Library:
         return StoryPage(source, tuple(cards), 0, len(cards), True, len(cards), note)
 
     def cards(self, articles: Sequence[Article], *, fold_related: bool) -> list[StoryCard]:
-        """Cards for articles; related stories are attached to their lead (and folded away)."""
+        """Cards for articles; related stories are attached to their lead.
+
+        With ``fold_related``, a related story whose lead is among ``articles`` gets no card of its
+        own (it is listed under the lead); one whose lead is elsewhere keeps its card.
+        """
         store = self.store()
         page_feeds = {a.feed_id for a in articles if self.is_page_feed(a.feed_id)}
         related: dict[int, list[Article]] = {}
@@ -158,9 +162,10 @@ class Library:
                     if other.related_to is not None:
                         related.setdefault(other.related_to, []).append(other)
         cards: list[StoryCard] = []
+        listed = {a.id for a in articles}
         for article in articles:
-            if fold_related and article.related_to is not None:
-                continue
+            if fold_related and article.related_to in listed:
+                continue  # shown under its lead, which is in the same list
             items = sorted(related.get(article.id, ()), key=lambda a: a.id)
             cards.append(card_for(article, tuple(items)))
         return cards
