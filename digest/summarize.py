@@ -50,7 +50,7 @@ METHODS: tuple[str, ...] = (
     "reduction",
 )
 DEFAULT_METHOD = "digest"
-ALGORITHM_VERSION = "1"
+ALGORITHM_VERSION = "2"
 """Part of every cache key: bump it when a method's choices change for the same input."""
 
 MAX_CHARS = 100_000
@@ -618,6 +618,8 @@ def _word_bytes(text: str) -> bytes:
     """Lower-case UTF-8 with punctuation gone: ASCII punctuation and curly apostrophes deleted,
     hyphens, slashes, dashes, curly quotes, ellipses and bullets made spaces."""
     data = text.lower().encode("utf-8", "surrogatepass")
+    if text.isascii():
+        return data.translate(_WORD_BREAKS, _ASCII_PUNCTUATION)
     for mark in _UNICODE_WORD_BREAKS:
         if mark in data:
             data = data.replace(mark, b" ")
