@@ -72,6 +72,7 @@ _LIST_MARKER = re.compile(
 )
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?:;\u2026\"'\u201d\u2019)\]]$")
 _JOIN_AFTER = re.compile(r"(?:[,\-\u2013(/&]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on))$", re.I)
+_HAS_ALNUM = re.compile(r"[^\W_]")
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
 
 _WRAP_MIN = 60
@@ -211,11 +212,11 @@ def _merge_fragments(pieces: list[str]) -> list[str]:
     """Glue pieces without any letter or digit (a lone quote, "...") onto their neighbour."""
     merged: list[str] = []
     for piece in pieces:
-        if merged and not any(ch.isalnum() for ch in piece):
+        if merged and not piece[0].isalnum() and _HAS_ALNUM.search(piece) is None:
             merged[-1] = merged[-1] + " " + piece
         else:
             merged.append(piece)
-    if len(merged) > 1 and not any(ch.isalnum() for ch in merged[0]):
+    if len(merged) > 1 and _HAS_ALNUM.search(merged[0]) is None:
         merged[1] = merged[0] + " " + merged[1]
         del merged[0]
     return merged

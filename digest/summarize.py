@@ -179,10 +179,12 @@ _TRIGGERS = (
 
 def is_boilerplate(sentence: str) -> bool:
     """Whether a sentence is page furniture (caption, byline, prompt, credit), not news."""
-    return _is_boilerplate(sentence, may_contain_trigger=True)
+    return _is_boilerplate(sentence, _TRIGGERS)
 
 
-def _is_boilerplate(sentence: str, *, may_contain_trigger: bool) -> bool:
+def _is_boilerplate(sentence: str, triggers: Sequence[str]) -> bool:
+    """:func:`is_boilerplate`, looking past the first word only for the given trigger strings
+    (those its article contains: see :func:`_triggers_in`)."""
     text = sentence.strip().lstrip("-*\u2022>|[( ").strip()
     if not text:
         return True
@@ -190,15 +192,17 @@ def _is_boilerplate(sentence: str, *, may_contain_trigger: bool) -> bool:
     first = lower.split(None, 1)[0].rstrip(":|-\u2013\u2014")
     if (first in _START_WORDS or first[:1].isdigit()) and _BOILERPLATE.match(text):
         return True
-    if may_contain_trigger and any(trigger in lower for trigger in _TRIGGERS):
-        return _BOILERPLATE_ANYWHERE.search(text) is not None
+    for trigger in triggers:
+        if trigger in lower:
+            return _BOILERPLATE_ANYWHERE.search(text) is not None
     return False
 
 
-def _has_trigger(text: str) -> bool:
-    """Whether any sentence of ``text`` could match the patterns that look past the first word."""
+def _triggers_in(text: str) -> tuple[str, ...]:
+    """The trigger strings ``text`` contains: only those can make one of its sentences match
+    the patterns that look past the first word."""
     lower = text.lower()
-    return any(trigger in lower for trigger in _TRIGGERS)
+    return tuple(trigger for trigger in _TRIGGERS if trigger in lower)
 
 
 # -- languages -----------------------------------------------------------------------------------
@@ -471,7 +475,7 @@ def candidate_sentences(text: str) -> tuple[Numbered, str]:
         return (), "the text is empty"
     if not _looks_like_prose(cleaned):
         return (), "the text does not look like prose"
-    may_contain_trigger = _has_trigger(cleaned)
+    triggers = _triggers_in(cleaned)
     numbered: list[tuple[tuple[int, str], ...]] = []
     index = 0
     paragraphs = split_paragraphs(cleaned)
@@ -482,7 +486,7 @@ def candidate_sentences(text: str) -> tuple[Numbered, str]:
         row = tuple(
             (index + offset, sentence)
             for offset, sentence in enumerate(paragraph)
-            if not _is_boilerplate(sentence, may_contain_trigger=may_contain_trigger)
+            if not _is_boilerplate(sentence, triggers)
         )
         index += len(paragraph)
         if row:
