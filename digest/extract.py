@@ -274,9 +274,19 @@ def is_teaser(text: str, summary: str = "") -> bool:
     body = clean_text(text)
     if not body:
         return True
-    if _TEASER_END.search(body):
+    if _TEASER_END.search(body, max(0, len(body) - 200)):  # the pattern is anchored at the end
         return True
-    if len(body) < TEASER_CHARS or len(_SENTENCE.findall(body)) < 3:
+    if len(body) < TEASER_CHARS or _sentences_fewer_than(body, 3):
         return True
+    if len(body) >= 3 * TEASER_CHARS:
+        return False
     short = clean_text(summary)
-    return bool(short) and _words(short) == _words(body) and len(body) < 3 * TEASER_CHARS
+    return bool(short) and _words(short) == _words(body)
+
+
+def _sentences_fewer_than(text: str, count: int) -> bool:
+    """Whether ``text`` has fewer than ``count`` sentences (stops counting at ``count``)."""
+    for seen, _ in enumerate(_SENTENCE.finditer(text), start=1):
+        if seen >= count:
+            return False
+    return True

@@ -47,10 +47,24 @@ def clean_line(text: str | None) -> str:
     return _SPACES.sub(" ", text.replace("\n", " ").replace("\t", " ")).strip()
 
 
+_NEEDS_CLEANING = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064"
+    "\u2066-\u2069\u3000\ufeff\ufff9-\ufffb]|(?<=[ \n]) | \n|\n\n\n"
+)
+"""Anything :func:`clean_text` would change in an NFC text without outer whitespace."""
+
+
 def clean_text(text: str | None) -> str:
     """A multi-line body: controls stripped, runs of spaces collapsed, at most one blank line."""
     if not text:
         return ""
+    if (
+        text[0] not in " \n"
+        and text[-1] not in " \n"
+        and not _NEEDS_CLEANING.search(text)
+        and unicodedata.is_normalized("NFC", text)
+    ):
+        return text  # already clean: the common case for text Digest cleaned before
     text = strip_controls(unicodedata.normalize("NFC", text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
