@@ -70,8 +70,11 @@ _STARTS_SENTENCE = re.compile(r"[\"'\u201c\u2018\u00ab(\[\u00bf\u00a1]*(\S)")
 _LIST_MARKER = re.compile(
     r"^(?:[-*\u2022\u2023\u25aa\u25cf\u2013\u2014>]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s"
 )
-_ENDS_LIKE_SENTENCE = re.compile(r"[.!?:;\u2026\"'\u201d\u2019)\]]$")
-_JOIN_AFTER = re.compile(r"(?:[,\-\u2013(/&]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on))$", re.I)
+_SENTENCE_END = frozenset(".!?:;\u2026\"'\u201d\u2019)]")
+"""A line ending in one of these ends its sentence."""
+_JOIN_MARKS = frozenset(",-\u2013(/&")
+_JOIN_WORDS = frozenset("and or of the a an to in for with by on".split())
+"""A line ending in one of these marks or words runs on into the next line."""
 _HAS_ALNUM = re.compile(r"[^\W_]")
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
 
@@ -124,10 +127,11 @@ def _blocks(text: str) -> list[str]:
 
 def _continues(previous: str, line: str) -> bool:
     """Whether ``line`` carries on the sentence of ``previous`` (hard-wrapped text)."""
-    if _LIST_MARKER.match(line) or _ENDS_LIKE_SENTENCE.search(previous):
+    if _LIST_MARKER.match(line) or previous[-1] in _SENTENCE_END:
         return False
-    first = line[0]
-    if first.islower() or _JOIN_AFTER.search(previous):
+    if line[0].islower() or previous[-1] in _JOIN_MARKS:
+        return True
+    if previous.rsplit(None, 1)[-1].lower() in _JOIN_WORDS:
         return True
     # Hard-wrapped text: a long line that stops mid-sentence, then another line of that width.
     return _WRAP_MIN <= len(previous) <= _WRAP_MAX and len(line) <= _WRAP_MAX
