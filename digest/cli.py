@@ -43,6 +43,7 @@ examples:
   digest mark 42 43 --star                       star articles (for scripts)
   digest import-opml subscriptions.opml
   digest export-opml backup.opml
+  digest build --format html --output ~/digest.html   today's digest, for cron
 
 files:
   config  --config PATH, else $DIGEST_CONFIG, else the platform's config dir (config.toml)
@@ -158,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
 
+    from digest import cli_build
+
+    cli_build.add_parser(sub)
+
     p = command(
         "import-opml",
         "subscribe to the feeds of an OPML file",
@@ -209,6 +214,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "list": _cmd_list,
         "read": _cmd_read,
         "search": _cmd_search,
+        "build": _cmd_build,
         "summarize": _cmd_summarize,
         "mark": _cmd_mark,
         "import-opml": _cmd_import_opml,
@@ -613,6 +619,12 @@ def _transient(entry: Entry, index: int, feed_title: str, now: datetime) -> Arti
         related_to=entry.related_to,
         feed_title=feed_title,
     )
+
+
+def _cmd_build(args: argparse.Namespace, config: Config, store: Store) -> int:
+    from digest import cli_build
+
+    return cli_build.run(args, config, store)
 
 
 def _cmd_search(args: argparse.Namespace, config: Config, store: Store) -> int:
