@@ -125,6 +125,13 @@ def main(argv: list[str] | None = None) -> int:
         f"The HTML page: {size / 1024:.0f} KB, 30 stories.",
         "",
     ]
+    if custom:
+        section[-1:-1] = [
+            "Run through another `digest` executable (`--command`): until `digest/cli.py` lists "
+            "`build`, a stand-in script that adds it exactly as the CLI will "
+            "(`digest.cli_build.add_parser` and `run`).",
+            "",
+        ]
     if not args.no_write:
         text = (
             REPORT.read_text(encoding="utf-8")

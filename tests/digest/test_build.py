@@ -17,6 +17,7 @@ from digest.config import SummaryConfig
 from digest.models import Entry
 from digest.refresh import load_samples
 from digest.store import ArticleQuery, Store
+from tests.httpserver import LocalServer
 
 DIGEST = Path(sys.executable).parent / "digest"
 NOW = datetime(2026, 11, 27, 15, tzinfo=UTC)
@@ -280,3 +281,30 @@ def test_app_api_day_stories_and_stories_of_any_list() -> None:
     assert first_ids and set(leads) <= {a.id for s in stories for a in s.articles}
     avelar = next(s for s in stories if s.lead.article.title.startswith("Avelar Air"))
     assert avelar.lead.also_in and len(avelar.entries) == 1
+
+
+def test_build_command_refreshes_first(tmp_path: Path, http_server: LocalServer) -> None:
+    from tests.digest.feedgen import rss
+
+    http_server.add("/a.xml", rss("alpha", 3), etag='"v1"')
+    http_server.add("/gone.xml", b"", status=404)
+    home = tmp_path / "home"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[fetch]\ntotal_timeout = 3\nread_timeout = 2\n"
+        f'[[feeds]]\nurl = "{http_server.url("/a.xml")}"\n'
+        f'[[feeds]]\nurl = "{http_server.url("/gone.xml")}"\n'
+    )
+    env = dict(os.environ, DIGEST_HOME=str(home), DIGEST_CONFIG=str(config), TZ="UTC")
+    result = subprocess.run(
+        [str(DIGEST), "build", "--refresh", "--date", "2026-11-27", "--format", "txt"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    # The digest is built from the fresh items; the failed feed is the one line on stderr.
+    assert "alpha item 0" in result.stdout
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "1 feed failed to refresh" in result.stderr and "404" in result.stderr
