@@ -336,7 +336,10 @@ def _credit(story: _Story, name: str) -> None:
     if byline:
         story.author = story.author or byline.group("author").strip(_SEPARATORS)
     elif _is_source_name(name) and name.split()[0].lower() not in _LABEL_WORDS:
-        story.source = story.source or name
+        # A later, fuller name wins over one cut from a byline ('Tessaly' from 'Tessaly Today',
+        # where 'Today' was read as the date, then '• Tessaly Today').
+        if not story.source or name.startswith(story.source + " "):
+            story.source = name
 
 
 def _header_at(lines: Sequence[str], i: int) -> tuple[_Story, int] | None:
@@ -363,14 +366,14 @@ def _header_at(lines: Sequence[str], i: int) -> tuple[_Story, int] | None:
         stated = _source_and_date(line) or _relative(line)
         bullet = _BULLET.match(line)
         byline = _BYLINE.match(line)
-        if stated:
+        if bullet and _is_source_name(bullet.group("source")):
+            _credit(story, bullet.group("source"))  # '• Tessaly Today' names, it does not date
+        elif stated:
             name, story.when = stated
             _credit(story, name)
             dated = True
         elif byline:
             story.author = story.author or byline.group("author")
-        elif bullet and _is_source_name(bullet.group("source")):
-            _credit(story, bullet.group("source"))
         elif _is_source_name(line) and not story.source and line != title:
             _credit(story, line)
         else:

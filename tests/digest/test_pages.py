@@ -479,3 +479,25 @@ def test_any_bytes_give_entries_or_a_parse_error(content: bytes, suffix: str) ->
     for i, entry in enumerate(parsed.entries):
         assert entry.page_key == f"k#{i}"
         assert "\x1b" not in all_text(entry) and "\x00" not in all_text(entry)
+
+
+def test_source_name_ending_in_a_date_word_keeps_its_name_and_time() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    page = (
+        "Harbour bridge reopens after repairs\n\nCoast Daily 05-01-2026\n\n"
+        "The bridge reopened on Monday after six weeks of repairs. Traffic was light. "
+        "Officials said the work came in under budget.\n\n"
+        "Related Articles\n\n"
+        "Ferry timetable changes next week\nFerry timetable changes next week\n\n"
+        "Valley Today\n\ntime3 hours ago\n\n  • Valley Today\n\n"
+        "Ferry timetable changes next week\n\n"
+        "The ferry will leave earlier from Monday. Riders were told by text message. "
+        "The operator said the change saves fuel.\n"
+    ).encode()
+    now = datetime(2026, 1, 6, 12, tzinfo=UTC)
+    parsed = read_saved_page(page, name="agg.txt", key_base="/x/agg.txt", now=now)
+    related = parsed.entries[-1]
+    assert related.title == "Ferry timetable changes next week"
+    assert related.source == "Valley Today"
+    assert related.published == now - timedelta(hours=3)
