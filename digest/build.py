@@ -345,9 +345,16 @@ def build_and_store(
     max_stories: int = DEFAULT_MAX_STORIES,
 ) -> str:
     """Build, render and keep the digest in the store; returns the rendered text."""
-    digest = build_digest(store, period, config.summary, max_stories=max_stories)
+    window = config.digest.window_hours
+    digest = build_digest(
+        store,
+        period,
+        config.summary,
+        max_stories=max_stories,
+        grouping=grouping_settings(None if window == DEFAULT_SETTINGS.window_hours else window),
+    )
     content = render(digest, fmt)
-    options = json.dumps({"max_stories": max_stories}, sort_keys=True)
+    options = json.dumps({"max_stories": max_stories, "window_hours": window}, sort_keys=True)
     store.put_build(period.key, fmt, options, content)
     return content
 

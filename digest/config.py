@@ -50,6 +50,14 @@ class SummaryConfig:
 
 
 @dataclass(frozen=True)
+class DigestConfig:
+    """How stories are grouped for digests."""
+
+    window_hours: float = 48.0
+    """Articles further apart than this are never grouped into one story."""
+
+
+@dataclass(frozen=True)
 class UiConfig:
     """The app's settings."""
 
@@ -72,6 +80,7 @@ class Config:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     summary: SummaryConfig = field(default_factory=SummaryConfig)
     ui: UiConfig = field(default_factory=UiConfig)
+    digest: DigestConfig = field(default_factory=DigestConfig)
 
     @property
     def exists(self) -> bool:
@@ -126,7 +135,7 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
 def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     """Validate an already-decoded TOML document (pure; see :func:`load_config`)."""
     reader = _Reader(path)
-    reader.keys(data, "", {"feeds", "pages", "fetch", "summary", "ui", "keys"})
+    reader.keys(data, "", {"feeds", "pages", "fetch", "summary", "ui", "keys", "digest"})
     feeds = tuple(
         _feed(reader, item, f"feeds[{i}]")
         for i, item in enumerate(reader.table_list(data, "feeds", ""))

@@ -59,6 +59,7 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
         "ratio",
         "priority",
         "during_refresh",
+        "window_hours",
     ):
         assert key in text, key
 
@@ -150,3 +151,9 @@ def test_ui_and_keys(tmp_path: Path) -> None:
     assert config.ui.keys == (("next_unread", "n,ctrl+n"),)
     with pytest.raises(ConfigError, match="keys.quit must name at least one key"):
         load_config(write(tmp_path, '[keys]\nquit = ""\n'))
+
+
+def test_digest_window(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, "[digest]\nwindow_hours = 72\n")).digest.window_hours == 72
+    with pytest.raises(ConfigError, match="digest.window_hours must be between 1 and 8760"):
+        load_config(write(tmp_path, "[digest]\nwindow_hours = 0.5\n"))
