@@ -354,7 +354,10 @@ def build_and_store(
         grouping=grouping_settings(None if window == DEFAULT_SETTINGS.window_hours else window),
     )
     content = render(digest, fmt)
-    options = json.dumps({"max_stories": max_stories, "window_hours": window}, sort_keys=True)
+    chosen: dict[str, float] = {"max_stories": max_stories}
+    if window != DEFAULT_SETTINGS.window_hours:
+        chosen["window_hours"] = window
+    options = json.dumps(chosen, sort_keys=True)
     store.put_build(period.key, fmt, options, content)
     return content
 

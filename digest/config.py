@@ -207,7 +207,22 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         auto_refresh_minutes=reader.num(ui_t, "auto_refresh_minutes", "ui", 0.0),
         keys=bindings,
     )
-    return Config(path=path, feeds=feeds, page_folders=folders, fetch=fetch, summary=summary, ui=ui)
+    digest_t = reader.table(data, "digest", "")
+    reader.keys(digest_t, "digest", {"window_hours"})
+    window = reader.num(digest_t, "window_hours", "digest", 48.0)
+    if not 1 <= window <= 24 * 365:
+        raise ConfigError(
+            f"{path}: digest.window_hours must be between 1 and 8760 (got {window:g})"
+        )
+    return Config(
+        path=path,
+        feeds=feeds,
+        page_folders=folders,
+        fetch=fetch,
+        summary=summary,
+        ui=ui,
+        digest=DigestConfig(window_hours=window),
+    )
 
 
 def _feed(reader: _Reader, item: Mapping[str, Any], where: str) -> FeedConfig:
