@@ -23,6 +23,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from digest.errors import ExtractError
+from digest.parse import decode_mixed
 from digest.textclean import clean_line, clean_text, strip_controls
 
 __all__ = [
@@ -87,14 +88,15 @@ def _codec(label: str) -> str | None:
 
 
 def decode_page(content: bytes, declared: str = "") -> str:
-    """Decode page bytes honestly: BOM, else declared charset, else UTF-8, else Windows-1252.
+    """Decode page bytes honestly: BOM, else declared charset, else UTF-8 where valid and
+    Windows-1252 byte by byte elsewhere (a page mixing the two reads right in both parts).
 
     Args:
         content: the raw bytes of a page.
         declared: a charset named outside the bytes (an HTTP header), tried before the page's
             own ``<meta charset>``.
 
-    Never raises: bytes that fit no guess are decoded with replacement characters.
+    Never raises.
     """
     for bom, bom_encoding in _BOMS:
         if content.startswith(bom):
@@ -109,10 +111,7 @@ def decode_page(content: bytes, declared: str = "") -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
+    return decode_mixed(content)
 
 
 # --- extraction --------------------------------------------------------------------------------

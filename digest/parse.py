@@ -13,7 +13,8 @@ else.
 Decisions worth knowing:
 
 * Encoding: a byte-order mark wins, then the XML declaration, then the HTTP charset, then UTF-8. A
-  document that does not decode as declared is read as UTF-8, else as Windows-1252 (with a
+  document that does not decode as declared is read as UTF-8, else as UTF-8 where it is valid and
+  Windows-1252 byte by byte elsewhere, so a feed mixing the two reads right in both parts (with a
   warning); ``iso-8859-1``/``us-ascii`` labels are read as Windows-1252, as browsers do, so no C1
   control characters (mojibake of curly quotes) survive.
 * ``content_html`` is the fullest HTML the source gave (content over summary), unsanitised: it is
@@ -123,8 +124,8 @@ def decode_document(content: bytes, content_type: str = "") -> tuple[str, str]:
     """Decode an XML or JSON document to text; return ``(text, warning)``.
 
     The byte-order mark wins, then the XML declaration, then the HTTP charset, then UTF-8. Bytes
-    that do not decode as declared are read as UTF-8, else Windows-1252, else Latin-1 (which never
-    fails), and ``warning`` says so; it is ``""`` otherwise.
+    that do not decode as declared are read as UTF-8, else as UTF-8 where valid and Windows-1252
+    byte by byte elsewhere (which never fails), and ``warning`` says so; it is ``""`` otherwise.
     """
     declared = ""
     body = content
@@ -157,18 +158,44 @@ def decode_document(content: bytes, content_type: str = "") -> tuple[str, str]:
             return body.decode(codec), ""
         except UnicodeDecodeError:
             pass
-    for fallback in ("utf-8-sig", "cp1252", "latin-1"):
-        if fallback == codec:
-            continue
+    problem = (
+        f"the document is not valid {clean_line(label)}"
+        if codec
+        else f"unknown encoding {clean_line(label)!r}"
+    )
+    if codec not in ("utf-8", "utf-8-sig"):
         try:
-            text = body.decode(fallback)
+            return body.decode("utf-8-sig"), f"{problem}; read as UTF-8"
         except UnicodeDecodeError:
-            continue
-        shown = "Windows-1252" if fallback == "cp1252" else fallback.removesuffix("-sig").upper()
-        if not codec:
-            return text, f"unknown encoding {clean_line(label)!r}; read as {shown}"
-        return text, f"the document is not valid {clean_line(label)}; read as {shown}"
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+            pass
+    # UTF-8 where it is valid, each other byte as Windows-1252: a document that mixes UTF-8 with
+    # a legacy encoding (a template in one, the items pasted in from another) reads right in both
+    # parts, and a legacy document reads exactly as Windows-1252 would read it.
+    text = decode_mixed(body)
+    try:
+        legacy = body.decode("cp1252") == text
+    except UnicodeDecodeError:
+        legacy = False
+    shown = "Windows-1252" if legacy else "UTF-8, its invalid bytes as Windows-1252"
+    return text, f"{problem}; read as {shown}"
+
+
+def decode_mixed(content: bytes) -> str:
+    """UTF-8 where the bytes are valid UTF-8, each other byte as Windows-1252; never raises."""
+    return content.removeprefix(codecs.BOM_UTF8).decode("utf-8", _BYTEWISE_CP1252)
+
+
+def _cp1252_byte(error: UnicodeError) -> tuple[str, int]:
+    """A decoding error handler: the first offending byte as Windows-1252 (dropped if undefined
+    there, as 0x81, 0x8D, 0x8F, 0x90 and 0x9D are), then go on with the next byte."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    byte = error.object[error.start : error.start + 1]
+    return byte.decode("cp1252", "ignore"), error.start + 1
+
+
+_BYTEWISE_CP1252 = "digest.bytewise-cp1252"
+codecs.register_error(_BYTEWISE_CP1252, _cp1252_byte)
 
 
 # --- RSS, Atom, RDF (feedparser) ------------------------------------------------------------------
