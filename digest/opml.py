@@ -29,6 +29,7 @@ _MAX_LABEL = 80
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _BARE_AMPERSAND = re.compile(r"&(?!(?:[A-Za-z][A-Za-z0-9._-]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)")
 _NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+_CHARACTER_REFERENCE = re.compile(r"&#(?:([0-9]{1,8})|[xX]([0-9A-Fa-f]{1,7}));")
 _XML_ENTITIES = frozenset(("amp", "lt", "gt", "quot", "apos"))
 _COMMAND_PREFIXES = ("exec:", "filter:", "query:")
 
@@ -190,6 +191,7 @@ def _xml_root(text: str) -> etree._Element:
 
 def _repair(text: str) -> str:
     text = _XML_INVALID.sub("", text)
+    text = _CHARACTER_REFERENCE.sub(_allowed_reference, text)
     text = _BARE_AMPERSAND.sub("&amp;", text)
 
     def entity(match: re.Match[str]) -> str:
@@ -199,6 +201,16 @@ def _repair(text: str) -> str:
         return f"&#{html.entities.name2codepoint[name]};"
 
     return _NAMED_ENTITY.sub(entity, text)
+
+
+def _allowed_reference(match: re.Match[str]) -> str:
+    """A character reference XML allows as it is; one to a character it forbids (``&#27;``,
+    an escape) dropped, as the raw character is."""
+    decimal, hexadecimal = match.groups()
+    code = int(decimal) if decimal else int(hexadecimal, 16)
+    if code > 0x10FFFF or _XML_INVALID.match(chr(code)):
+        return ""
+    return match.group(0)
 
 
 def _xml_error(exc: etree.XMLSyntaxError) -> str:
