@@ -9,8 +9,9 @@ everything it draws on a separate thread. It times:
   first interactive frame), ``--runs`` times;
 * ``j``: from writing the key to the first bytes of the frame that answers it, after the screen
   has been quiet for a moment (so the frame measured is the key's own), ``--presses`` times;
-* open: ``j`` then Enter 30 ms later, from Enter to the frame that shows the article's link in the
-  reader (so the preview, which waits for the cursor to rest, cannot have loaded it first);
+* open: ``n`` (next unread, opened in the reader), from the key to the frame that shows the
+  article's link in the reader; and at 100x30, where one pane shows at a time and nothing is
+  previewed, Enter on a story to the frame that shows it;
 * memory: the process's peak resident set (``VmHWM``) after all of the above plus paging down
   through ``--pages`` further pages of stories.
 
@@ -236,9 +237,11 @@ class Terminal:
             time.sleep(0.002)
         return None
 
-    def quiet(self, seconds: float, timeout: float = 10.0) -> None:
-        """Wait until nothing has been drawn for ``seconds``."""
+    def quiet(self, seconds: float, after: int | None = None, timeout: float = 10.0) -> None:
+        """Wait until nothing has been drawn for ``seconds`` (after some output past ``after``)."""
         deadline = time.perf_counter() + timeout
+        if after is not None:
+            self.first_after(after, timeout=min(timeout, 2.0))
         while time.perf_counter() < deadline:
             with self._lock:
                 last = self.chunks[-1][0] if self.chunks else self.started
@@ -338,33 +341,53 @@ def measure_digest(
         if answered is not None:
             keys_ms.append((answered - at) * 1000)
         term.quiet(0.35)
-    opens_ms: list[float] = []
     with Store.open_default(home) as store:
-        listed = store.articles(ArticleQuery(limit=presses + opens + 2))
-    for n in range(opens):
+        listed = store.articles(ArticleQuery(limit=presses + 2 * opens + 2))
+    opens_ms: list[float] = []
+    for n in range(opens):  # n: the next unread story, opened in the reader
         target = listed[presses + 1 + n]
-        term.press(b"j")
-        time.sleep(0.03)
-        index, at = term.press(b"\r")
-        link = target.url.split("//", 1)[1].encode()
-        shown = term.wait_for(link, after=index, timeout=5)
+        index, at = term.press(b"n")
+        shown = term.wait_for(target.url.split("//", 1)[1].encode(), after=index, timeout=5)
         if shown is not None:
             opens_ms.append((shown - at) * 1000)
         term.quiet(0.35)
-        term.press(b"q")  # back to the list
-        term.quiet(0.3)
     for _ in range(pages):
-        term.press(b"G")
-        term.quiet(0.5)
+        index, _ = term.press(b"G")
+        term.quiet(0.5, after=index)
     peak = term.peak_rss_mb()
     code = term.close()
+    narrow_ms = measure_narrow_opens(home, env, opens)
     return {
+        "narrow_open_ms": narrow_ms,
         "start_s": starts,
         "j_ms": keys_ms,
         "open_ms": opens_ms,
         "peak_rss_mb": peak,
         "exit_code": code,
     }
+
+
+def measure_narrow_opens(home: Path, env: dict[str, str], opens: int) -> list[float]:
+    """At 100x30 (one pane at a time, no preview): Enter on a story until the reader shows it."""
+    reset_position(home)
+    with Store.open_default(home) as store:
+        listed = store.articles(ArticleQuery(limit=opens + 2))
+    term = Terminal([str(DIGEST)], env | {"COLUMNS": "100", "LINES": "30"}, (100, 30))
+    term.wait_for(listed[0].title.encode()[:30], timeout=30)
+    term.quiet(0.6)
+    times: list[float] = []
+    for n in range(opens):
+        index, at = term.press(b"\r")
+        shown = term.wait_for(listed[n].url.split("//", 1)[1].encode(), after=index, timeout=5)
+        if shown is not None:
+            times.append((shown - at) * 1000)
+        term.quiet(0.3)
+        index, _ = term.press(b"q")
+        term.quiet(0.3, after=index)
+        index, _ = term.press(b"j")
+        term.quiet(0.3, after=index)
+    term.close()
+    return times
 
 
 def build_newsboat_cache(folder: Path, plan: Plan) -> tuple[float, int]:
@@ -456,6 +479,8 @@ def summary(results: dict[str, object]) -> dict[str, float]:
         "j_p95_ms": percentile(digest["j_ms"], 0.95),
         "open_median_ms": statistics.median(digest["open_ms"]),
         "open_max_ms": max(digest["open_ms"]),
+        "narrow_open_median_ms": statistics.median(digest["narrow_open_ms"]),
+        "narrow_open_max_ms": max(digest["narrow_open_ms"]),
         "peak_rss_mb": float(digest["peak_rss_mb"]),
     }
     newsboat = results.get("newsboat")
@@ -500,13 +525,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan = Plan(args.feeds, args.articles, datetime.now(UTC).replace(second=0, microsecond=0))
     home = args.data / "digest-home"
     took = build_store(home, plan)
-    print(f"store: {home / DB_NAME} ({'built in %.1f s' % took if took else 'reused'})")
+    print(f"store: {home / DB_NAME} ({f'built in {took:.1f} s' if took else 'reused'})")
     results: dict[str, object] = {"machine": before, "plan": vars(args) | {"data": str(args.data)}}
     results["digest"] = measure_digest(home, args.runs, args.presses, args.opens, args.pages)
     if not args.skip_newsboat and shutil.which("newsboat"):
         folder = args.data / "newsboat"
         built, items = build_newsboat_cache(folder, plan)
-        print(f"newsboat cache: {items} items ({'built in %.1f s' % built if built else 'reused'})")
+        state = f"built in {built:.1f} s" if built else "reused"
+        print(f"newsboat cache: {items} items ({state})")
         results["newsboat"] = measure_newsboat(folder, args.runs) | {"items": items}
     figures = summary(results)
     results["summary"] = figures

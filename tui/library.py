@@ -27,7 +27,6 @@ from tui.model import (
     StoryPage,
     first_sentence,
     hides_related,
-    is_page_feed,
     source_query,
 )
 
@@ -60,7 +59,6 @@ class Library:
         self._local = threading.local()
         self._stores: list[Store] = []
         self._lock = threading.Lock()
-        self._page_feed: dict[int, bool] = {}
 
     def store(self) -> Store:
         """This thread's connection (opened on first use)."""
@@ -87,7 +85,6 @@ class Library:
     def sources(self, now: datetime) -> SourcesData:
         store = self.store()
         feeds = tuple(store.feeds())
-        self._page_feed.update({f.id: is_page_feed(f) for f in feeds})
         counts = Counts(
             today=store.count(ArticleQuery(since=now - TODAY, unread=True)),
             all=sum(f.unread for f in feeds),
@@ -150,7 +147,7 @@ class Library:
         own (it is listed under the lead); one whose lead is elsewhere keeps its card.
         """
         store = self.store()
-        page_feeds = {a.feed_id for a in articles if self.is_page_feed(a.feed_id)}
+        page_feeds = {a.feed_id for a in articles if is_saved_page(a)}
         related: dict[int, list[Article]] = {}
         scanned: set[int] = set()
         for article in articles:
@@ -194,21 +191,17 @@ class Library:
             return None
         summary = article_summary(store, article, self.summary_settings)
         paragraphs = tuple(tuple(p) for p in split_paragraphs(article.text or article.summary))
-        related = store.related(article.id) if self.is_page_feed(article.feed_id) else []
+        related = store.related(article.id) if is_saved_page(article) else []
         cards = tuple(self.summarized([card_for(a, ()) for a in related]))
         return ReaderData(article, summary, paragraphs, cards)
 
     def feed(self, feed_id: int) -> Feed | None:
         return self.store().feed(feed_id)
 
-    def is_page_feed(self, feed_id: int) -> bool:
-        """Whether a feed holds saved pages (whose leads may have related stories); cached."""
-        known = self._page_feed.get(feed_id)
-        if known is None:
-            feed = self.store().feed(feed_id)
-            known = feed is not None and is_page_feed(feed)
-            self._page_feed[feed_id] = known
-        return known
+
+def is_saved_page(article: Article) -> bool:
+    """Whether an article came from a saved page (only those have related stories today)."""
+    return article.key.startswith("page:")
 
 
 def card_for(article: Article, related: tuple[Article, ...]) -> StoryCard:

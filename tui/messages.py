@@ -7,12 +7,14 @@ messages (a story chosen, a source picked) live on the widgets. Nothing here tou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from digest.refresh import FeedOutcome, RefreshReport
-from tui.library import ReaderData, SourcesData
-from tui.model import StoryCard, StoryPage
+if TYPE_CHECKING:  # the refresh machinery is imported only when a refresh runs
+    from digest.refresh import FeedOutcome, RefreshReport
+    from tui.library import ReaderData, SourcesData
+    from tui.model import StoryCard, StoryPage
 
 
 @dataclass

@@ -8,6 +8,7 @@ issue 5), so the widgets never need to know where "related" came from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -196,14 +197,17 @@ class StoryPage:
     """True when Today was empty and the page holds the most recent stories instead."""
 
 
-def first_sentence(text: str, limit: int = 300) -> str:
-    """A teaser: the first sentence of ``text`` (cheap: only the opening is looked at)."""
-    from digest.sentences import split_sentences
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)")
 
-    head = text[:1500]
-    sentences = split_sentences(head)
-    teaser = sentences[0] if sentences else ""
-    return clean_line(teaser)[:limit]
+
+def first_sentence(text: str, limit: int = 300) -> str:
+    """A quick teaser: the text up to its first sentence end (the summary's first sentence
+    replaces it once known). Only the opening of ``text`` is looked at."""
+    head = clean_line(text[: limit * 2])
+    for match in _SENTENCE_END.finditer(head):
+        if match.end() >= 20:
+            return head[: match.end()][:limit]
+    return head[:limit]
 
 
 def safe_link(url: str | None) -> str | None:
