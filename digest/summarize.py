@@ -91,7 +91,7 @@ class DigestParams:
     position_decay: float = 1.0
     length_exponent: float = 0.5
     """Centrality is multiplied by (content words) ** this: 0 ignores length, 1 favours long."""
-    title_weight: float = 0.1
+    title_weight: float = 0.0
     """Weight of the share of the title's content words a sentence contains."""
     redundancy: float = 0.1
     """MMR: a candidate's score loses this times its highest cosine with a chosen sentence."""
@@ -385,9 +385,10 @@ def summary_cache_key(
 ) -> str:
     """A key for a stored summary: a hash of the text, the method, the length and the language.
 
-    ``title`` is part of the key only for methods that read it (``digest``, ``edmundson``).
+    ``title`` is part of the key only for methods that read it (``edmundson``, and ``digest``
+    when :data:`DIGEST_PARAMS` gives the title a weight).
     """
-    reads_title = method in ("digest", "edmundson")
+    reads_title = method == "edmundson" or (method == "digest" and bool(DIGEST_PARAMS.title_weight))
     parts = [
         "summary",
         ALGORITHM_VERSION,
