@@ -13,15 +13,16 @@ import unicodedata
 
 # C0 controls except \t \n, DEL, C1 controls; bidi embeddings/overrides/isolates; zero-width chars.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c"
     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
 _ESCAPE_SEQ = re.compile(
-    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL / ST
+    r"\x1b\][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)"  # OSC ... BEL / ST (terminated only:
+    # an unterminated one loses just its ESC below, so it cannot eat the rest of the text)
     r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
     r"|\x1b[@-Z\\-_]"  # two-byte escapes
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-    r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
+    r"|\x9d[^\x07\x9c\x1b\n]*(?:\x07|\x9c|\x1b\\)"  # 8-bit OSC, terminated
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
@@ -35,6 +36,7 @@ def strip_controls(text: str) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _ESCAPE_SEQ.sub("", text)
     return _CONTROL.sub("", text)
 
@@ -48,7 +50,7 @@ def clean_line(text: str | None) -> str:
 
 
 _NEEDS_CLEANING = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064"
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00a0\u061c\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064"
     "\u2066-\u2069\u3000\ufeff\ufff9-\ufffb]|(?<=[ \n]) | \n|\n\n\n"
 )
 """Anything :func:`clean_text` would change in an NFC text without outer whitespace."""
