@@ -113,6 +113,8 @@ class Feed:
     last_modified: str = ""
     last_fetched: datetime | None = None
     last_error: str = ""
+    retry_until: datetime | None = None
+    """When a rate-limited feed may be fetched again (the server's Retry-After)."""
     unread: int = 0
     total: int = 0
 

@@ -23,7 +23,7 @@ import httpx
 from digest import samples
 from digest.config import SummaryConfig
 from digest.errors import DigestError, ExtractError, ParseError
-from digest.fetch import Fetcher, FetchSettings
+from digest.fetch import Fetcher, FetchSettings, RateLimited
 from digest.models import ArticleSummary, Entry, Feed, FetchResult, ParsedFeed, article_key
 from digest.parse import parse_feed
 from digest.store import Store, UpsertResult, content_hash
@@ -33,6 +33,10 @@ PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")
 SAVED_PAGES_URL = "pages:saved"
 SAMPLE_PREFIX = "sample:"
 MAX_PAGE_BYTES = 10 * 1024 * 1024
+DEFAULT_RETRY_AFTER = 3600.0
+"""Seconds to leave a feed alone after a 429 that named no Retry-After."""
+MAX_RETRY_AFTER = 7 * 86400.0
+"""The longest Retry-After honoured (a server asking for a month is asked again in a week)."""
 MAX_FULL_TEXT_PER_FEED = 25
 """Full-text page fetches per feed per refresh, so one teaser feed cannot stall a refresh."""
 
@@ -220,6 +224,9 @@ async def _one(
     summary: SummaryConfig | None,
 ) -> FeedOutcome:
     loop = asyncio.get_running_loop()
+    if feed.retry_until is not None and feed.retry_until > now:
+        until = feed.retry_until.astimezone().strftime("%H:%M")
+        return FeedOutcome(feed, "failed", error=f"rate limited by the server until {until}")
     try:
         result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         if result.not_modified:
@@ -283,8 +290,14 @@ async def _one(
         )
     except (DigestError, OSError) as exc:
         reason = _reason(exc)
+        retry: datetime | None = None
+        if isinstance(exc, RateLimited):
+            wait = exc.retry_after if exc.retry_after is not None else DEFAULT_RETRY_AFTER
+            retry = now + timedelta(seconds=min(max(wait, 0.0), MAX_RETRY_AFTER))
         try:
-            await writer.run(lambda s: s.record_fetch(feed.id, when=now, error=reason))
+            await writer.run(
+                lambda s: s.record_fetch(feed.id, when=now, error=reason, retry_until=retry)
+            )
         except DigestError:
             pass
         return FeedOutcome(feed, "failed", error=reason)

@@ -131,7 +131,11 @@ CREATE TABLE builds (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+_V4 = """
+ALTER TABLE feeds ADD COLUMN retry_until TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 """MIGRATIONS[i] takes a store from schema version i to i + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -397,10 +401,14 @@ class Store:
         title: str | None = None,
         site_url: str | None = None,
         language: str | None = None,
+        retry_until: datetime | None = None,
     ) -> None:
-        """Remember a fetch's outcome; on error the old validators and data stay as they were."""
-        sets = ["last_fetched = ?", "last_error = ?"]
-        args: list[Any] = [iso(when), error]
+        """Remember a fetch's outcome; on error the old validators and data stay as they were.
+
+        ``retry_until`` is when a rate-limited feed may be fetched again (None clears it).
+        """
+        sets = ["last_fetched = ?", "last_error = ?", "retry_until = ?"]
+        args: list[Any] = [iso(when), error, iso(retry_until)]
         for column, value in (
             ("etag", etag),
             ("last_modified", last_modified),
@@ -843,6 +851,7 @@ def _feed(row: sqlite3.Row) -> Feed:
         last_modified=row["last_modified"],
         last_fetched=from_iso(row["last_fetched"]),
         last_error=row["last_error"],
+        retry_until=from_iso(row["retry_until"]),
         unread=int(row["unread"] or 0),
         total=int(row["total"] or 0),
     )

@@ -171,3 +171,21 @@ def test_refresh_summarizes_new_articles_once(store: Store, http_server: LocalSe
     assert asyncio.run(summarize_entries(store, entries_again, settings, None)) == 0
     other = SummaryConfig(method="lead", sentences=1)
     assert asyncio.run(summarize_entries(store, entries_again, other, None)) == 4
+
+
+def test_rate_limited_feed_waits_for_retry_after(store: Store, http_server: LocalServer) -> None:
+    from datetime import timedelta
+
+    http_server.add("/busy.xml", b"", status=429, headers={"Retry-After": "120"})
+    feed = store.add_feed(http_server.url("/busy.xml"))
+    first = refresh_feeds(store, [feed], FAST, now=NOW, workers=0)
+    assert "429" in first.failed[0].error
+    stored = store.feed(feed.id)
+    assert stored is not None and stored.retry_until == NOW + timedelta(seconds=120)
+    soon = refresh_feeds(store, store.feeds(), FAST, now=NOW + timedelta(seconds=60), workers=0)
+    assert soon.failed[0].error.startswith("rate limited by the server until ")
+    assert http_server.hits("/busy.xml") == 1
+    http_server.add("/busy.xml", rss("busy", 1))
+    later = refresh_feeds(store, store.feeds(), FAST, now=NOW + timedelta(seconds=121), workers=0)
+    assert later.new_articles == 1 and http_server.hits("/busy.xml") == 2
+    assert (store.feed(feed.id) or stored).retry_until is None
