@@ -208,10 +208,9 @@ def hostile_feeds(secret: Path, server: str) -> list[Hostile]:
                     ),
                 ],
             ).encode(),
-            # feedparser turns the 8-bit ST (0x9C) into "œ", as HTML does; the OSC (0x9D) it
-            # leaves is then cut with everything after it (see test_textclean_gaps.py).
-            shown=("India", "Lima", "C1 as entities"),
-            hidden=("C1-OSC-PWN",),
+            # feedparser turns the 8-bit ST (0x9C) into "œ", as HTML does: the OSC (0x9D) it
+            # leaves is unterminated, so only the OSC itself is dropped and its text is shown.
+            shown=("India", "Juliet", "Kilo", "Lima", "Mike", "C1 as entities"),
         ),
         Hostile(
             "bidi-zero-width",
