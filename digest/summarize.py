@@ -634,8 +634,9 @@ def _word_bytes(text: str) -> bytes:
     return data.translate(_WORD_BREAKS, _ASCII_PUNCTUATION)
 
 
-def _hash_words(data: bytes) -> tuple[Any, Any, Any]:
-    """(hash, start, length in bytes) of every word of ``data`` (bytes up to 32 separate)."""
+def _hash_words(data: bytes) -> tuple[Any, Any, Any, Any]:
+    """(hash, start, length in bytes) of every word of ``data`` (bytes up to 32 separate), and
+    ``data`` as an array of bytes."""
     import numpy as np
 
     if not _POWERS:
@@ -647,13 +648,13 @@ def _hash_words(data: bytes) -> tuple[Any, Any, Any]:
     inside = np.zeros(size + 2, dtype=np.int8)
     np.greater(codes, 32, out=inside[1:-1].view(np.bool_))
     edges = inside[1:] - inside[:-1]
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    starts = (edges == 1).nonzero()[0]
+    ends = (edges == -1).nonzero()[0]
     prefix = np.zeros(size + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
         np.cumsum((codes + np.uint64(1)) * powers.up[:size], out=prefix[1:])
         hashes = (prefix[ends] - prefix[starts]) * powers.down[starts]
-    return hashes, starts, ends - starts
+    return hashes, starts, ends - starts, codes
 
 
 @lru_cache(maxsize=32)
@@ -662,7 +663,7 @@ def _stop_hashes(language: str) -> Any:
     import numpy as np
 
     spelt = " ".join(sorted(_stop_words(language)))
-    hashes, _, _ = _hash_words(_word_bytes(spelt))
+    hashes = _hash_words(_word_bytes(spelt))[0]
     return np.unique(hashes) if len(hashes) else np.zeros(1, dtype=np.uint64)
 
 
@@ -672,15 +673,24 @@ def _hashed_features(sentences: Sequence[str], language: str, title: str) -> Dig
     n = len(sentences)
     # One line per sentence, and the title on a last line of its own.
     lines = [s.replace("\n", " ") for s in sentences] + [title.replace("\n", " ")]
-    data = _word_bytes("\n".join(lines))
-    hashes, starts, lengths = _hash_words(data)
-    rows = np.searchsorted(np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10), starts)
+    hashes, starts, lengths, codes = _hash_words(_word_bytes("\n".join(lines)))
+    rows = (codes == 10).nonzero()[0].searchsorted(starts)
     words = np.bincount(rows, minlength=n + 1)[:n].astype(float)
     stops = _stop_hashes(language)
-    at = np.minimum(np.searchsorted(stops, hashes), len(stops) - 1)
+    at = stops.searchsorted(hashes)
+    np.minimum(at, len(stops) - 1, out=at)
     content = (stops[at] != hashes) & (lengths > 1)
-    terms, columns = np.unique(hashes[content], return_inverse=True)
-    width = len(terms) or 1
+    kept = hashes[content]
+    # Columns: the article's distinct terms (np.unique's work, without its wrapper's overhead).
+    order = kept.argsort()
+    ordered = kept[order]
+    new_term = np.empty(len(ordered), dtype=np.intp)
+    if len(ordered):
+        new_term[0] = 1
+        np.not_equal(ordered[1:], ordered[:-1], out=new_term[1:])
+    columns = np.empty(len(ordered), dtype=np.intp)
+    columns[order] = new_term.cumsum() - 1
+    width = int(new_term.sum()) or 1
     cells = rows[content] * width + columns
     counts = np.bincount(cells, minlength=(n + 1) * width).reshape(n + 1, width).astype(float)
     overlap = np.zeros(n)
@@ -762,11 +772,11 @@ def _similarities(counts: Any) -> Any:
     """
     import numpy as np
 
-    norms = np.sqrt(np.einsum("ij,ij->i", counts, counts))
+    norms = np.sqrt((counts * counts).sum(axis=1))
     norms[norms == 0] = 1.0
-    shared = counts[:, np.count_nonzero(counts, axis=0) > 1]
+    shared = counts[:, (counts > 0).sum(axis=0) > 1]
     similarity = shared @ shared.T
-    similarity /= np.outer(norms, norms)
+    similarity /= norms[:, None] * norms
     return similarity
 
 
