@@ -659,10 +659,12 @@ def _hash_words(data: bytes) -> tuple[Any, Any, Any, Any]:
 
 @lru_cache(maxsize=32)
 def _stop_hashes(language: str) -> Any:
-    """The sorted hashes of a language's stop words, spelt as :func:`_word_bytes` spells them."""
+    """The sorted hashes of a language's stop words, spelt as :func:`_word_bytes` spells them,
+    and of every one-character ASCII word."""
     import numpy as np
 
-    spelt = " ".join(sorted(_stop_words(language)))
+    # One-character words (a, I, s, 5) count as stop words too.
+    spelt = " ".join(sorted(_stop_words(language))) + " " + " ".join(map(chr, range(33, 127)))
     hashes = _hash_words(_word_bytes(spelt))[0]
     return np.unique(hashes) if len(hashes) else np.zeros(1, dtype=np.uint64)
 
@@ -673,13 +675,13 @@ def _hashed_features(sentences: Sequence[str], language: str, title: str) -> Dig
     n = len(sentences)
     # One line per sentence, and the title on a last line of its own.
     lines = [s.replace("\n", " ") for s in sentences] + [title.replace("\n", " ")]
-    hashes, starts, lengths, codes = _hash_words(_word_bytes("\n".join(lines)))
+    hashes, starts, _, codes = _hash_words(_word_bytes("\n".join(lines)))
     rows = (codes == 10).nonzero()[0].searchsorted(starts)
     words = np.bincount(rows, minlength=n + 1)[:n].astype(float)
     stops = _stop_hashes(language)
     at = stops.searchsorted(hashes)
     np.minimum(at, len(stops) - 1, out=at)
-    content = (stops[at] != hashes) & (lengths > 1)
+    content = stops[at] != hashes
     kept = hashes[content]
     # Columns: the article's distinct terms (np.unique's work, without its wrapper's overhead).
     order = kept.argsort()
