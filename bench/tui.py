@@ -150,12 +150,18 @@ def feed_rss(plan: Plan, feed: int, bank: Sequence[str], link: str) -> bytes:
 # -- the store ---------------------------------------------------------------------------------------
 
 
-def build_store(home: Path, plan: Plan) -> float:
-    """Write the bench store into ``home`` (unless it is there already); returns seconds taken."""
+def build_store(home: Path, plan: Plan) -> tuple[Plan, float]:
+    """Write the bench store into ``home`` unless it is there already.
+
+    Returns the plan the store holds (a reused store keeps the dates it was built with) and the
+    seconds the build took (0 when reused).
+    """
     marker = home / "built.json"
     wanted = {"feeds": plan.feeds, "articles": plan.articles}
-    if marker.exists() and json.loads(marker.read_text()).get("plan") == wanted:
-        return 0.0
+    if marker.exists():
+        built = json.loads(marker.read_text())
+        if built.get("plan") == wanted:
+            return Plan(plan.feeds, plan.articles, datetime.fromisoformat(built["newest"])), 0.0
     shutil.rmtree(home, ignore_errors=True)
     start = time.perf_counter()
     bank = _sentence_bank(3000)
@@ -169,12 +175,12 @@ def build_store(home: Path, plan: Plan) -> float:
             store.upsert_entries(row.id, feed_entries(plan, feed, bank), now=plan.newest)
         count = store.count(ArticleQuery(limit=-1))
     took = time.perf_counter() - start
-    marker.write_text(
+    (home / "built.json").write_text(
         json.dumps(
             {"plan": wanted, "newest": plan.newest.isoformat(), "articles": count, "seconds": took}
         )
     )
-    return took
+    return plan, took
 
 
 # -- a terminal to drive a program in ------------------------------------------------------------------
@@ -524,7 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     before = machine()
     plan = Plan(args.feeds, args.articles, datetime.now(UTC).replace(second=0, microsecond=0))
     home = args.data / "digest-home"
-    took = build_store(home, plan)
+    plan, took = build_store(home, plan)
     print(f"store: {home / DB_NAME} ({f'built in {took:.1f} s' if took else 'reused'})")
     results: dict[str, object] = {"machine": before, "plan": vars(args) | {"data": str(args.data)}}
     results["digest"] = measure_digest(home, args.runs, args.presses, args.opens, args.pages)

@@ -92,9 +92,7 @@ class DigestApp(App[int]):
                 self.notices.append(f"Unknown theme {wanted!r}: using {self.theme!r}.")
         self._theme_ready = True
         self.push_screen(
-            MainScreen(
-                self.library, sample_mode=not self.config.exists, notices=tuple(self.notices)
-            )
+            MainScreen(self.library, has_config=self.config.exists, notices=tuple(self.notices))
         )
         minutes = self.config.ui.auto_refresh_minutes
         if minutes > 0:

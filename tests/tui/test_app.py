@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from digest.config import Config, UiConfig
@@ -633,3 +634,35 @@ async def test_failed_feed_is_marked(feeds_home: Path, make_app: AppFactory) -> 
         row = screen.sources.source("feed:3")
         assert row is not None and row.error == "HTTP 404 Not Found"
         assert "failed" in str(screen.query_one("#status").render())
+
+
+async def test_a_failing_worker_is_a_notice_not_a_crash(
+    feeds_home: Path, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest.errors import StoreError
+    from tui.library import Library
+
+    app = make_app(feeds_home)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise StoreError("the store is busy or unwritable (disk I/O error)")
+
+        monkeypatch.setattr(Library, "stories", broken)
+        screen = main(app)
+        screen.show_source(screen.sources.source("all") or screen.source)
+        await settle(pilot)
+        assert app.is_running
+        assert any("disk I/O error" in text for text in notices(app))
+
+
+async def test_own_feeds_without_a_config_are_not_called_samples(
+    feeds_home: Path, make_app: AppFactory
+) -> None:
+    app = make_app(feeds_home)  # no config file, but feeds added with `digest add`
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert not screen.sample_mode
+        assert "sample" not in str(screen.query_one("#banner").render())

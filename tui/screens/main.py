@@ -18,13 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Resize
+from textual.events import DescendantFocus, Resize
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from digest.errors import DigestError
 from digest.store import Store
@@ -79,10 +79,12 @@ class MainScreen(Screen[None]):
     """The pane with the focus (in the narrow layout, the one on screen)."""
     narrow: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self, library: Library, *, sample_mode: bool, notices: tuple[str, ...]) -> None:
+    def __init__(self, library: Library, *, has_config: bool, notices: tuple[str, ...]) -> None:
         super().__init__()
         self.library = library
-        self.sample_mode = sample_mode
+        self.has_config = has_config
+        self.sample_mode = False
+        """No config and nothing but the bundled samples: the banner says how to add feeds."""
         self.startup_notices = notices
         self.source: Source = TODAY_SOURCE
         self.previous_source: Source | None = None
@@ -99,9 +101,10 @@ class MainScreen(Screen[None]):
         self.summarized: set[int] = set()
         self._summarizing: frozenset[int] = frozenset()
         self._preview_timer: Timer | None = None
-        self._remember_timer: Timer | None = None
+        self._progress = ""
         self.ready = False
         """True once the first stories are on screen (the first interactive frame)."""
+        self._painted = False
 
     @property
     def digest_app(self) -> DigestApp:
@@ -176,7 +179,7 @@ class MainScreen(Screen[None]):
                 name == self.pane, "-current"
             )
 
-    def on_descendant_focus(self, event: object) -> None:
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
         focused = self.focused
         if focused is None:
             return
@@ -295,8 +298,15 @@ class MainScreen(Screen[None]):
         if not get_current_worker().is_cancelled:
             self.post_message(ArticleLoaded(article_id, data, focus))
 
+    def _first_frame_drawn(self) -> None:
+        """The first stories are on screen: background work may start now, not before."""
+        self._painted = True
+        self._summarize_pending()
+
     def _summarize_pending(self) -> None:
         """Summarize the cards around the cursor that still show their first sentence."""
+        if not self._painted:
+            return  # the summarizer's first use is slow; it must not delay the first frame
         cards = self.stories.cards
         start = max(0, (self.stories.highlighted or 0) - 5)
         todo = tuple(
@@ -339,12 +349,18 @@ class MainScreen(Screen[None]):
             self.ready = True
             self._show_banner()
             self.digest_app.first_view_shown()
+            self.call_after_refresh(self._first_frame_drawn)
         if self.want_unread:
             step, self.want_unread = self.want_unread, 0
             self._go_unread(step)
 
     def on_sources_loaded(self, message: SourcesLoaded) -> None:
-        rows = build_sources(message.data.feeds, message.data.counts)
+        feeds = message.data.feeds
+        sample_mode = not self.has_config and all(f.kind == "sample" for f in feeds)
+        if sample_mode != self.sample_mode:
+            self.sample_mode = sample_mode
+            self._show_banner()
+        rows = build_sources(feeds, message.data.counts)
         key = (
             self.source.key
             if self.source.kind != "search"
@@ -405,6 +421,20 @@ class MainScreen(Screen[None]):
         self.reader.show(data)
         if message.focus:
             self.pane = "reader"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed (the store unreadable, say) becomes a notice, never a crash."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        what = event.worker.group or "work"
+        self.notify(render.plain(f"Could not load {what}: {error}"), severity="error", markup=False)
+        if event.worker.group == "refresh":
+            self.refreshing = False
+            self._progress = ""
+            self._status_line()
+        elif event.worker.group == "more":
+            self.loading_more = False
 
     def on_write_failed(self, message: WriteFailed) -> None:
         self.notify(
@@ -518,8 +548,6 @@ class MainScreen(Screen[None]):
         if self.refreshing:
             parts.append(self._progress)
         self._status(" · ".join(parts))
-
-    _progress = ""
 
     def _go_unread(self, step: int) -> None:
         index = next_unread(self.stories.cards, self.stories.highlighted, step)

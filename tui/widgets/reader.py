@@ -46,7 +46,9 @@ class ReaderPane(VerticalScroll, can_focus=True):
             Content.styled("Pick a story and press Enter to read it.", "$text-muted"),
             id="reader-header",
         )
-        yield Static("", id="reader-summary")
+        summary = Static("", id="reader-summary")
+        summary.display = False
+        yield summary
         yield Static("", id="reader-body")
         yield Static("", id="reader-related-title")
         yield RelatedList(id="reader-related", markup=False)
@@ -61,6 +63,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
             ("Summary", "bold $accent"), "\n", render.summary_bullets(data.summary)
         )
         self.query_one("#reader-summary", Static).update(summary)
+        self.query_one("#reader-summary").display = True
         highlighted = [index for index, _ in data.summary.sentences]
         self.query_one("#reader-body", Static).update(
             render.article_body(data.paragraphs, highlighted)
@@ -96,6 +99,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
         )
         for name in ("#reader-summary", "#reader-body", "#reader-related-title"):
             self.query_one(name, Static).update("")
+        self.query_one("#reader-summary").display = False
         self.query_one(RelatedList).clear_options()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
