@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from digest.config import Config
 from tests.tui.conftest import AppFactory, settle
@@ -77,8 +78,15 @@ def test_help(snap_compare: SnapCompare, sample_home: Path, make_app: AppFactory
 
 
 def test_search_results(snap_compare: SnapCompare, sample_home: Path, make_app: AppFactory) -> None:
-    keys = ["slash", *"fireball", "enter"]
-    assert snap(snap_compare, make_app(sample_home), (160, 45), keys=keys)
+    async def search(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("slash")
+        pilot.app.screen.query_one(Input).value = "fireball"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.05)
+
+    assert snap_compare(make_app(sample_home), terminal_size=(160, 45), run_before=search)
 
 
 def test_failed_feed(snap_compare: SnapCompare, feeds_home: Path, make_app: AppFactory) -> None:
