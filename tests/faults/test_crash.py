@@ -34,7 +34,7 @@ from tests.httpserver import LocalServer
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = {"refresh": 10, "build": 8, "mark": 12}
-"""30 kills in all; each one lands 0.05 to 1.2 s after the process is ready."""
+"""30 kills in all; each one lands 0.05 to 1.2 s (a refresh: 2 s) after the process is ready."""
 
 
 @dataclass
@@ -62,12 +62,11 @@ def start(mode: str, home: Path, config: Path, *args: str) -> subprocess.Popen[s
     )
 
 
-def run_and_kill(process: subprocess.Popen[str], rng: random.Random) -> Killed:
+def run_and_kill(process: subprocess.Popen[str], rng: random.Random, most: float = 1.2) -> Killed:
     """Wait until the driver is ready, let it work for a random moment, then SIGKILL it with
     every process it started (a refresh's parsing workers), as a crash or the OOM killer would."""
     assert process.stdout is not None
     ready = False
-    lines: list[str] = []
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         line = process.stdout.readline()
@@ -76,9 +75,14 @@ def run_and_kill(process: subprocess.Popen[str], rng: random.Random) -> Killed:
         if line.startswith("@ready"):
             ready = True
             break
-    time.sleep(rng.uniform(0.05, 1.2))
+    time.sleep(rng.uniform(0.05, most))
     os.killpg(process.pid, signal.SIGKILL)
-    out, err = process.communicate(timeout=20)
+    # Read through the same buffered file as readline() above: communicate() would read the raw
+    # pipe and miss what readline() had already buffered (the first commands' reports).
+    out = process.stdout.read()
+    assert process.stderr is not None
+    err = process.stderr.read()
+    process.wait(timeout=20)
     lines = [line for line in out.splitlines() if line.startswith("@")]
     assert process.returncode == -signal.SIGKILL, err[-2000:]
     assert "Traceback" not in err, err[-3000:]
@@ -164,7 +168,7 @@ class GrowingFeeds:
 
     def _grow(self) -> None:
         while not self._stop.wait(0.15):
-            self.items = min(self.items + 3, 400)
+            self.items = min(self.items + 2, 150)
             self._publish()
 
     def __enter__(self) -> GrowingFeeds:
@@ -190,7 +194,7 @@ def refresh_kills(server: LocalServer, tmp_path: Path, rng: random.Random) -> st
         seen: dict[tuple[int, str], tuple[int, bool, bool]] = {}
         finished = 0
         for _ in range(KILLS["refresh"]):
-            killed = run_and_kill(start("refresh", home, config), rng)
+            killed = run_and_kill(start("refresh", home, config), rng, most=2.0)
             assert killed.ready
             finished += killed.done
             if not (home / "digest.sqlite3").exists():
@@ -230,9 +234,11 @@ def mark_kills(tmp_path: Path, rng: random.Random) -> str:
     config = write_config(tmp_path / "mark.toml", [])
     state = {v[0]: (v[1], v[2]) for v in check_store(home).values()}
     confirmed = 0
-    for _ in range(KILLS["mark"]):
+    history: list[str] = []
+    for run in range(KILLS["mark"]):
         killed = run_and_kill(start("mark", home, config, str(rng.randrange(10**6))), rng)
         assert killed.ready
+        history += [f"run {run}: {line}" for line in killed.lines]
         in_flight: tuple[int, str] | None = None
         for line in killed.lines:
             if line.startswith("@try"):
@@ -248,7 +254,11 @@ def mark_kills(tmp_path: Path, rng: random.Random) -> str:
             article, flag = in_flight
             assert now[article] in (state[article], apply(state[article], flag))
             state[article] = now[article]
-        assert now == state, "a confirmed mark was lost"
+        lost = {a: (now[a], state[a]) for a in state if now[a] != state[a]}
+        assert not lost, (
+            f"confirmed marks lost (stored, expected): {lost}",
+            [h for h in history if any(f" {a} " in h for a in lost)][-12:],
+        )
     assert confirmed >= 20, "too few marks got written between the kills to test anything"
     return f"marks: {confirmed} confirmed marks, none lost"
 
