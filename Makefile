@@ -29,9 +29,14 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python bench/refresh.py
-	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/parse_corpus.py
+	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/summarize.py
+	$(BIN)/python bench/cluster.py
+	$(BIN)/python bench/build.py
+	$(BIN)/python bench/tui.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
