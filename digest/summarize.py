@@ -2,10 +2,11 @@
 
 :func:`summarize` takes article text and returns a :class:`Summary`: the chosen sentences, copied
 verbatim and kept in article order, each with its index in :func:`digest.sentences.split_sentences`
-of the text. The default method, ``digest``, is made for news: the centrality of each sentence
-(how much of the article's frequent vocabulary it carries, normalised for its length), a prior on
-position (news puts key facts first) and on overlap with the title, and a redundancy penalty (MMR)
-when picking, all computed with numpy in one pass. sumy's methods run on our offline tokenizer with
+of the text. The default method, ``digest``, is made for news: each sentence's centrality (the sum
+of its cosine similarities to the other sentences, over content words) weighed by its length, with
+a position prior and the title's words available as knobs, and a redundancy penalty (MMR) when
+picking, all computed with numpy in one pass; its parameters are cross-validated on BBC news
+(``bench/summarize.py --tune``). sumy's methods run on our offline tokenizer with
 sumy's stemmers and stop words, never on NLTK's downloadable data. Boilerplate (captions, bylines,
 "Read more", "Sign up", share prompts, copyright lines) is never chosen by any method.
 
