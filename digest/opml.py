@@ -276,7 +276,8 @@ def _feed_url(raw: str) -> tuple[str, str]:
         return "", "not an http(s) URL"
     if not host:
         return "", "not a valid URL"
-    return url, ""
+    # "HTTPS://..." as written: the scheme in lower case, as Digest (and its refresh) expects it.
+    return parts.scheme.lower() + url[len(parts.scheme) :], ""
 
 
 def _url_key(url: str) -> str:

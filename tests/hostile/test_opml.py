@@ -92,3 +92,12 @@ def test_entities_in_an_opml_file_read_nothing_and_fetch_nothing(
             (line,) = ran.err.splitlines()
             assert line.startswith("digest: error: not an OPML file: invalid XML")
     assert site.leak_hits() == 0
+
+
+def test_an_upper_case_scheme_is_imported_in_lower_case_so_refresh_fetches_it() -> None:
+    content = (
+        b'<opml version="2.0"><body><outline text="Loud" xmlUrl="HTTPS://Loud.example/Feed"/>'
+        b'<outline text="Feed" xmlUrl="FEED:HTTP://b.example/x"/></body></opml>'
+    )
+    urls = [feed.url for feed in parse_opml(content).feeds]
+    assert urls == ["https://Loud.example/Feed", "http://b.example/x"]
