@@ -687,12 +687,14 @@ async def test_hostile_titles_are_inert(hostile_home: Path, make_app: AppFactory
         shown = {c.article.title for c in screen.stories.cards}
         assert "[@click=app.quit]x[/]" in shown and "[/]" in shown
         for index in range(len(screen.stories.cards)):
-            await pilot.click("#stories", offset=(4, index * 4 + 1))  # the headline
-            await settle(pilot)
-            await pilot.click("#reader", offset=(4, 1))  # the reader's title line
-            await pilot.click("#sources", offset=(4, 6))  # the feed named with markup
-            await settle(pilot)
-            assert app.is_running
+            await pilot.click("#stories", offset=(4, index * 4))  # each headline
+        await settle(pilot)
+        assert screen.reader.data is not None
+        assert screen.reader.data.article.title == HOSTILE_TITLES[-1]  # the last one clicked
+        await pilot.click("#reader", offset=(4, 1))  # the reader's title line
+        await pilot.click("#sources", offset=(4, 6))  # the feed named with markup
+        await settle(pilot)
+        assert app.is_running
         rendered = "".join(str(app.screen.query_one(sel).render()) for sel in ("#reader-header",))
         assert "\x1b" not in rendered
         assert len(HOSTILE_TITLES) == len(screen.stories.cards)
