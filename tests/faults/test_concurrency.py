@@ -149,7 +149,7 @@ async def test_the_app_marks_while_a_cron_build_runs(tmp_path: Path) -> None:
         screen.show_source(everything)
         await settle(pilot)  # type: ignore[arg-type]
         builds.append(popen(["build", "--since", "72h", "-o", str(tmp_path / "d.html")], env))
-        for step in range(30):
+        for step in range(16):
             if builds[-1].poll() is not None and len(builds) < 4:
                 builds.append(
                     popen(["build", "--since", "72h", "-o", str(tmp_path / "d.html")], env)

@@ -121,7 +121,12 @@ async def test_every_hostile_story_in_the_app(site: Site, tmp_path: Path) -> Non
 
         drawn = check_screen(app, "the story list and the sources")
         links = {c.article.id for c in cards if c.article.feed_id == links_feed.id}
+        good_ids = {
+            c.id for c in cards if c.article.title in good_titles("alpha") | good_titles("bravo")
+        }
         for index, card in enumerate(cards):
+            if card.id in good_ids:
+                continue  # ordinary stories: already seen drawn in the list
             screen.stories.highlighted = index
             screen.open_story(card)
             await settled(pilot)
@@ -179,7 +184,7 @@ def test_the_real_app_sends_no_hostile_escape_to_the_terminal(site: Site, tmp_pa
     try:
         seen = read_until(leader, b"alpha story", timeout=20)
         assert b"alpha story" in seen, seen[-2000:]
-        for _ in range(40):  # open each story in turn (n: next unread, opens it)
+        for _ in range(28):  # open stories in turn (n: next unread, opens it)
             os.write(leader, b"n")
             seen += read_until(leader, b"\x00never", timeout=0.1)
         os.write(leader, b"\x11")  # ctrl+q
