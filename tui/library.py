@@ -20,6 +20,7 @@ from digest.config import SummaryConfig
 from digest.models import Article, ArticleSummary, Feed
 from digest.store import DB_NAME, ArticleQuery, Store
 from tui.model import (
+    ALL_SOURCE,
     TODAY,
     Counts,
     Source,
@@ -71,7 +72,11 @@ class Library:
         return store
 
     def close(self) -> None:
-        """Close the connections (only safe once no worker runs)."""
+        """Close the connections that can be closed from this thread (once no worker runs).
+
+        A sqlite connection belongs to the thread that opened it; the workers' ones close when
+        their threads end.
+        """
         with self._lock:
             stores, self._stores = self._stores, []
         for store in stores:
@@ -107,11 +112,12 @@ class Library:
         note = ""
         fallback = False
         if source.key == "today" and offset == 0 and not articles:
-            query = source_query(replace(source, key="all"), now, 0, limit)
+            query = source_query(ALL_SOURCE, now, 0, limit)
             articles = store.articles(query)
             if articles:
                 note = "Nothing arrived in the last 24 hours: showing the most recent stories."
                 fallback = True
+                source = ALL_SOURCE  # so that further pages continue the same list
         total = store.count(replace(query, limit=-1, offset=0)) if offset == 0 else 0
         cards = self.cards(articles, fold_related=hides_related(source))
         return StoryPage(

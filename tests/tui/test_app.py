@@ -67,6 +67,8 @@ async def test_nothing_today_shows_the_most_recent_stories(
         ]
         assert "Nothing arrived in the last 24 hours" in screen.page_note
         assert "most recent" in str(screen.query_one("#banner").render())
+        assert screen.source.key == "all"  # further pages continue the most recent stories
+        assert screen.sources.current is not None and screen.sources.current.key == "all"
 
 
 # -- moving -----------------------------------------------------------------------------------------
