@@ -635,9 +635,13 @@ def _word_bytes(text: str) -> bytes:
     return data.translate(_WORD_BREAKS, _ASCII_PUNCTUATION)
 
 
-def _hash_words(data: bytes) -> tuple[Any, Any, Any, Any]:
-    """(hash, start, length in bytes) of every word of ``data`` (bytes up to 32 separate), and
-    ``data`` as an array of bytes."""
+def _hash_words(data: bytes) -> tuple[Any, Any, Any]:
+    """(hash, start) of every word of ``data`` (bytes up to 32 separate), and ``data`` as an
+    array of bytes.
+
+    Unsigned integer arrays wrap around silently (only numpy scalars warn on overflow), so no
+    ``errstate`` is needed.
+    """
     import numpy as np
 
     if not _POWERS:
@@ -646,28 +650,27 @@ def _hash_words(data: bytes) -> tuple[Any, Any, Any, Any]:
     size = len(data)
     powers.ensure(size + 1)
     codes = np.frombuffer(data, dtype=np.uint8)
-    inside = np.zeros(size + 2, dtype=np.int8)
-    np.greater(codes, 32, out=inside[1:-1].view(np.bool_))
-    edges = inside[1:] - inside[:-1]
-    starts = (edges == 1).nonzero()[0]
-    ends = (edges == -1).nonzero()[0]
+    inside = np.zeros(size + 2, dtype=np.bool_)
+    np.greater(codes, 32, out=inside[1:-1])
+    edges = np.flatnonzero(inside[1:] != inside[:-1])  # start, end, start, end...
+    starts = edges[0::2]
     prefix = np.zeros(size + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        np.cumsum((codes + np.uint64(1)) * powers.up[:size], out=prefix[1:])
-        hashes = (prefix[ends] - prefix[starts]) * powers.down[starts]
-    return hashes, starts, ends - starts, codes
+    np.cumsum((codes + np.uint64(1)) * powers.up[:size], out=prefix[1:])
+    hashes = (prefix[edges[1::2]] - prefix[starts]) * powers.down[starts]
+    return hashes, starts, codes
 
 
 @lru_cache(maxsize=32)
 def _stop_hashes(language: str) -> Any:
     """The sorted hashes of a language's stop words, spelt as :func:`_word_bytes` spells them,
-    and of every one-character ASCII word."""
+    and of every one-character ASCII word, then the largest 64-bit number."""
     import numpy as np
 
     # One-character words (a, I, s, 5) count as stop words too.
     spelt = " ".join(sorted(_stop_words(language))) + " " + " ".join(map(chr, range(33, 127)))
     hashes = _hash_words(_word_bytes(spelt))[0]
-    return np.unique(hashes) if len(hashes) else np.zeros(1, dtype=np.uint64)
+    # A last, largest hash (no word's, but for odds of 2**-64) keeps every lookup in range.
+    return np.append(np.unique(hashes), np.uint64(2**64 - 1))
 
 
 def _hashed_features(sentences: Sequence[str], language: str, title: str) -> DigestFeatures:
@@ -676,13 +679,11 @@ def _hashed_features(sentences: Sequence[str], language: str, title: str) -> Dig
     n = len(sentences)
     # One line per sentence, and the title on a last line of its own.
     lines = [s.replace("\n", " ") for s in sentences] + [title.replace("\n", " ")]
-    hashes, starts, _, codes = _hash_words(_word_bytes("\n".join(lines)))
-    rows = (codes == 10).nonzero()[0].searchsorted(starts)
+    hashes, starts, codes = _hash_words(_word_bytes("\n".join(lines)))
+    rows = np.flatnonzero(codes == 10).searchsorted(starts)
     words = np.bincount(rows, minlength=n + 1)[:n].astype(float)
     stops = _stop_hashes(language)
-    at = stops.searchsorted(hashes)
-    np.minimum(at, len(stops) - 1, out=at)
-    content = stops[at] != hashes
+    content = stops[stops.searchsorted(hashes)] != hashes
     kept = hashes[content]
     # Columns: the article's distinct terms (np.unique's work, without its wrapper's overhead).
     order = kept.argsort()
@@ -822,14 +823,17 @@ def digest_select(features: DigestFeatures, count: int, params: DigestParams) ->
     if not params.redundancy:
         return sorted(sorted(range(n), key=gains.__getitem__, reverse=True)[:count])
     rows = similarity.tolist()
-    closest = [0.0] * n
     redundancy = params.redundancy
-    for _ in range(count):
-        best, pick = -math.inf, -1
-        for row in range(n):
-            gain = gains[row] - redundancy * closest[row]
-            if gain > best and row not in chosen:
-                best, pick = gain, row
+    # The first pick is the best gain (no penalty yet); then each gain loses the redundancy
+    # times its highest similarity to a pick. max() and index() keep the first of equal gains.
+    pick = gains.index(max(gains))
+    chosen.append(pick)
+    closest = rows[pick]
+    for _ in range(count - 1):
+        left = [gain - redundancy * near for gain, near in zip(gains, closest, strict=True)]
+        for row in chosen:
+            left[row] = -math.inf
+        pick = left.index(max(left))
         chosen.append(pick)
         closest = list(map(max, closest, rows[pick]))
     return sorted(chosen)

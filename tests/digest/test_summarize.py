@@ -243,6 +243,90 @@ def test_hashed_counting_matches_counting_words_one_by_one(bags: list[list[str]]
     assert np.all(features.title_overlap == 0)
 
 
+def _reference_digest_choice(
+    sentences: list[str], count: int, language: str = "english"
+) -> list[int]:
+    """What ``digest`` picks with DIGEST_PARAMS, computed the plain way: words counted one by one
+    with Counters, the cosines and scores with numpy (the same float operations, so the same
+    floats), MMR as a loop over every row. The fast path must pick exactly these rows."""
+    import re
+    from collections import Counter
+
+    import numpy as np
+
+    params = summarize_module.DIGEST_PARAMS
+    n = len(sentences)
+    if count >= n:
+        return list(range(n))
+    spelt = " ".join(summarize_module._stop_words(language))
+    stop = set(summarize_module._word_bytes(spelt).split())
+    bags, words = [], []
+    for sentence in sentences:
+        tokens = [
+            t for t in re.split(rb"[\x00-\x20]+", summarize_module._word_bytes(sentence)) if t
+        ]
+        words.append(len(tokens))
+        bags.append(Counter(t for t in tokens if len(t) > 1 and t not in stop))
+    terms = sorted(set().union(*bags))
+    counts = np.array([[bag[t] for t in terms] for bag in bags], dtype=float).reshape(n, len(terms))
+    norms = np.sqrt((counts * counts).sum(axis=1))
+    norms[norms == 0] = 1.0
+    shared = counts[:, (counts > 0).sum(axis=0) > 1]
+    similarity = shared @ shared.T
+    similarity /= norms[:, None] * norms
+    centrality = similarity.sum(axis=1) - similarity.diagonal()
+    centrality *= np.maximum(counts.sum(axis=1), 1.0) ** params.length_exponent
+    if n and centrality.max() > 0:
+        centrality /= centrality.max()
+    gains = [
+        g - 10.0 if w < params.min_words else g
+        for g, w in zip(centrality.tolist(), words, strict=True)
+    ]
+    rows = similarity.tolist()
+    chosen: list[int] = []
+    closest = [0.0] * n
+    for _ in range(count):
+        best, pick = -math.inf, -1
+        for row in range(n):
+            gain = gains[row] - params.redundancy * closest[row]
+            if gain > best and row not in chosen:
+                best, pick = gain, row
+        chosen.append(pick)
+        closest = [max(a, b) for a, b in zip(closest, rows[pick], strict=True)]
+    return sorted(chosen)
+
+
+def _digest_choice(sentences: list[str], count: int) -> list[int]:
+    paragraphs = (tuple(enumerate(sentences)),)
+    return choose("digest", paragraphs, count, language="english")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), min_size=0, max_size=9), min_size=1, max_size=14),
+    st.integers(min_value=1, max_value=4),
+)
+def test_digest_picks_what_the_plain_reference_picks(bags: list[list[str]], count: int) -> None:
+    # Few words, short sentences: many equal scores and cosines, so ties are broken as the
+    # reference breaks them (the first row wins).
+    sentences = [" ".join(words) or "x" for words in bags]
+    assert _digest_choice(sentences, count) == _reference_digest_choice(sentences, count)
+
+
+@pytest.mark.shared
+def test_digest_picks_what_the_plain_reference_picks_on_bbc_news() -> None:
+    root = need_corpora("bbc-news-summary")
+    checked = 0
+    for _, body, _ in _bbc_sample(root, per_category=40):
+        paragraphs, _ = candidate_sentences(body)
+        indices = [index for paragraph in paragraphs for index, _ in paragraph]
+        sentences = [sentence for paragraph in paragraphs for _, sentence in paragraph]
+        expected = [indices[row] for row in _reference_digest_choice(sentences, 3)]
+        assert choose("digest", paragraphs, 3) == expected
+        checked += 1
+    assert checked == 200
+
+
 def test_title_overlap_counts_the_titles_content_words() -> None:
     sentences = ["The budget for schools rose.", "Roads got nothing.", "Schools and roads."]
     features = digest_features(sentences, "english", "Schools budget", stem=False)
