@@ -63,6 +63,11 @@ _OPENERS = frozenset(
 _BOUNDARY = re.compile(
     "([.!?\u2026\u203d\u3002\uff01\uff1f]+)([\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09]*)(\\s*)"
 )
+# The same without CJK stops, and only where whitespace follows: in a block without CJK stops,
+# the only candidates _split_block does not skip.
+_SPACED_BOUNDARY = re.compile(
+    "([.!?\u2026\u203d]+)([\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09]*)(\\s+)"
+)
 _CJK_STOPS = frozenset("\u3002\uff01\uff1f")
 # The word just before a candidate full stop (letters, digits, dots, hyphens, apostrophes).
 _WORD_BEFORE = re.compile(r"([\w.\-'\u2019]+)$")
@@ -142,7 +147,8 @@ def _split_block(block: str) -> list[str]:
         block = " ".join(block.split())
     pieces: list[str] = []
     start = 0
-    for match in _BOUNDARY.finditer(block):
+    cjk = "\u3002" in block or "\uff01" in block or "\uff1f" in block
+    for match in (_BOUNDARY if cjk else _SPACED_BOUNDARY).finditer(block):
         stops = match.group(1)
         if stops[-1] in _CJK_STOPS:  # a CJK full stop ends a sentence, space or not
             is_end = match.end() < len(block)
@@ -179,6 +185,11 @@ def _is_boundary(block: str, start: int, stop_at: int, stops: str, after: int) -
     if stops != ".":
         return True
     word_start = max(start, block.rfind(" ", start, stop_at) + 1)
+    plain = block[word_start:stop_at]
+    if plain.isalpha():  # then it is the word _WORD_BEFORE finds: the common case, quickly
+        key = plain.lower()
+        if key.isalpha() and len(key) > 4 and key not in _NEVER_FINAL:
+            return True
     before = _WORD_BEFORE.search(block, word_start, stop_at)
     if before is None:
         return True

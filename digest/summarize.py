@@ -189,13 +189,16 @@ def _is_boilerplate(sentence: str, triggers: Sequence[str]) -> bool:
     text = sentence.strip().lstrip("-*\u2022>|[( ").strip()
     if not text:
         return True
-    lower = text.lower()
-    first = lower.split(None, 1)[0].rstrip(":|-\u2013\u2014")
+    # Lower-casing never makes or removes whitespace, nor looks across it (final sigma), so
+    # the first word is lowered alone; the whole sentence only when a trigger may be in it.
+    first = text.split(None, 1)[0].lower().rstrip(":|-\u2013\u2014")
     if (first in _START_WORDS or first[:1].isdigit()) and _BOILERPLATE.match(text):
         return True
-    for trigger in triggers:
-        if trigger in lower:
-            return _BOILERPLATE_ANYWHERE.search(text) is not None
+    if triggers:
+        lower = text.lower()
+        for trigger in triggers:
+            if trigger in lower:
+                return _BOILERPLATE_ANYWHERE.search(text) is not None
     return False
 
 
@@ -367,11 +370,23 @@ def _vocabulary(language: str, stem: bool) -> _Vocabulary:
 # -- reading time, cache key, input checks -------------------------------------------------------
 
 
+_SPACE_OR_WORD = bytes(32 if chr(i).isspace() else 120 for i in range(128)) + b"x" * 128
+"""Bytes to a space where str.split() splits ASCII text, else to x."""
+
+
+def _count_words(text: str) -> int:
+    """``len(text.split())``, without making the words when the text is ASCII: one word starts
+    at every x that follows a space."""
+    if text.isascii():
+        return (b" " + text.encode("ascii").translate(_SPACE_OR_WORD)).count(b" x")
+    return len(text.split())
+
+
 def reading_minutes(text: str) -> float:
     """Minutes a reader needs for the text at :data:`WORDS_PER_MINUTE`, to a tenth of a minute."""
     if not text:
         return 0.0
-    words = len(text.split())
+    words = _count_words(text)
     return round(words / WORDS_PER_MINUTE, 1) if words else 0.0
 
 
@@ -409,17 +424,21 @@ _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 def _looks_like_prose(text: str) -> bool:
     """False for binary junk decoded as text: few letters, many replacement characters."""
     sample = text[:1_000]
-    words = sample.split()
-    visible = sum(map(len, words))
-    if visible == 0:
-        return False
     if sample.isascii():
+        shape = b" " + sample.encode("ascii").translate(_SPACE_OR_WORD)
+        visible, count = shape.count(b"x"), shape.count(b" x")
+        if visible == 0:
+            return False
         letters = len(sample) - len(sample.encode("ascii").translate(None, _ASCII_LETTERS))
     else:
+        words = sample.split()
+        visible, count = sum(map(len, words)), len(words)
+        if visible == 0:
+            return False
         letters = sum(map(str.isalpha, sample))
     if text.count("\ufffd", 0, 20_000) > max(3, visible // 100) or letters < visible * 0.5:
         return False
-    return visible / len(words) <= 25
+    return visible / count <= 25
 
 
 # Characters that textclean removes or rewrites (controls, bidi, zero-width, CR): a text without

@@ -9,9 +9,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from digest import sentences
 from digest.sentences import OfflineTokenizer, split_sentences, split_words
 
 # (what the case is about, text, the sentences expected)
@@ -262,3 +263,97 @@ def test_offline_tokenizer_speaks_sumy_protocol() -> None:
     assert tokenizer.language == "german"
     assert tokenizer.to_sentences("Er kam. Sie ging.") == ("Er kam.", "Sie ging.")
     assert tokenizer.to_words("Er kam heute.") == ("Er", "kam", "heute")
+
+
+# -- the fast paths split as the plain rules do -----------------------------------------------------
+
+
+def _reference_is_boundary(block: str, start: int, stop_at: int, stops: str, after: int) -> bool:
+    """The boundary rule without the common-word shortcut: every word goes through the regex."""
+    if after >= len(block):
+        return False
+    first = block[after]
+    if not first.isalnum():
+        opener = sentences._STARTS_SENTENCE.match(block, after)
+        if opener is None:
+            return False
+        first = opener.group(1)
+    if first.islower():
+        return False
+    if stops != ".":
+        return True
+    word_start = max(start, block.rfind(" ", start, stop_at) + 1)
+    before = sentences._WORD_BEFORE.search(block, word_start, stop_at)
+    if before is None:
+        return True
+    word = before.group(1).lstrip("-'\u2019")
+    key = word.lower()
+    if key.isalpha() and len(key) > 4 and key not in sentences._NEVER_FINAL:
+        return True
+    if key in sentences._NEVER_FINAL:
+        return False
+    if len(word) == 1 and word.isalpha() and word.isupper():
+        return False
+    if key in sentences._BEFORE_NUMBER and first.isdigit():
+        return False
+    if (
+        word.isdigit()
+        and len(word) <= 2
+        and sentences._next_word(block, after).lower() in sentences._MONTHS
+    ):
+        return False
+    if before.start() == start and word.isdigit() and len(word) <= 3:
+        return False
+    if key in sentences._AMBIGUOUS or sentences._is_dotted_acronym(word):
+        return sentences._next_word(block, after).lower() in sentences._OPENERS
+    return True
+
+
+# Words, stops and spaces that exercise every rule: abbreviations, initials, numbers, months,
+# both cases, a letter whose lower case is no letter (I with a dot), stops and closers in runs,
+# CJK stops. A text is words, each followed by a stop (or none) and a space (or none).
+RULE_WORDS = [
+    "Mr",
+    "U.S",
+    "Jan",
+    "Inc",
+    "e.g",
+    "J",
+    "Messrs",
+    "Alvarez",
+    "ALVAREZ",
+    "\u0130stanbul",
+    "budget",
+    "The",
+    "the",
+    "10",
+    "3",
+    "Oktober",
+    "caf\u00e9",
+    "1",
+    "\u00bfQu\u00e9",
+    "(And",
+    "-x",
+    "'Twas",
+]
+RULE_STOPS = ["", "", ".", "?", "!", "...", '."', ".)", "\u2026", "\u3002", "\uff01", ":", "."]
+RULE_SPACES = [" ", " ", " ", "", "  ", "\n", "\n\n", "\t"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(RULE_WORDS), st.sampled_from(RULE_STOPS), st.sampled_from(RULE_SPACES)
+        ),
+        max_size=30,
+    )
+)
+def test_fast_paths_split_as_the_plain_rules_do(words: list[tuple[str, str, str]]) -> None:
+    text = "".join(word + stop + space for word, stop, space in words)
+    fast = sentences.split_paragraphs(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sentences, "_SPACED_BOUNDARY", sentences._BOUNDARY)
+        patch.setattr(sentences, "_is_boundary", _reference_is_boundary)
+        plain = sentences.split_paragraphs(text)
+    assert fast == plain

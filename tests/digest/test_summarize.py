@@ -582,6 +582,44 @@ def test_every_method_runs_without_nltk_data(language: str) -> None:
 # -- reading time and cache key ---------------------------------------------------------------------
 
 
+ASCII_SPACES = st.text(
+    alphabet=" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x00\x07ab.\u00e9\u00a0\u2003", max_size=60
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ASCII_SPACES, st.text(max_size=60)))
+def test_words_are_counted_as_str_split_counts_them(text: str) -> None:
+    assert summarize_module._count_words(text) == len(text.split())
+
+
+def _reference_looks_like_prose(text: str) -> bool:
+    sample = text[:1_000]
+    words = sample.split()
+    visible = sum(map(len, words))
+    if visible == 0:
+        return False
+    letters = sum(map(str.isalpha, sample))
+    if text.count("\ufffd", 0, 20_000) > max(3, visible // 100) or letters < visible * 0.5:
+        return False
+    return visible / len(words) <= 25
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        ASCII_SPACES,
+        st.text(alphabet="ab1 .\n\t\x1c\ufffd", max_size=80),
+        st.text(max_size=80),
+        st.builds(
+            lambda word, n: " ".join([word] * n), st.text("ab", min_size=20), st.integers(1, 5)
+        ),
+    )
+)
+def test_prose_is_told_from_junk_as_the_plain_rule_tells_it(text: str) -> None:
+    assert summarize_module._looks_like_prose(text) == _reference_looks_like_prose(text)
+
+
 def test_reading_minutes() -> None:
     assert reading_minutes("") == 0.0
     assert reading_minutes("word " * 230) == 1.0
