@@ -49,7 +49,7 @@ def wait_with_usage(process: subprocess.Popen[bytes]) -> tuple[int, float]:
 
 def run_fuzz(examples: int) -> None:
     env = dict(os.environ, DIGEST_FUZZ_EXAMPLES=str(examples))
-    command = [sys.executable, "-m", "pytest", "tests/fuzz", "-q", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", "tests/fuzz", "-p", "no:cacheprovider"]
     started = time.monotonic()
     process = subprocess.Popen(
         [*command, "--durations=0"], cwd=ROOT, env=env, stdout=subprocess.PIPE
