@@ -443,59 +443,82 @@ class Store:
         """
         now = now or _now()
         added = iso(now)
-        new: list[int] = []
-        updated: list[int] = []
-        unchanged = 0
-        ids_by_index: dict[int, int] = {}
-        pending_links: list[tuple[int, int]] = []
+        batch: list[tuple[int, str, Entry]] = []  # (index, key, entry), first of each key
         seen: set[str] = set()
-        with self.transaction() as db:
-            for index, entry in enumerate(entries):
-                key = article_key(entry)
-                if key in seen:
-                    continue
+        for index, entry in enumerate(entries):
+            key = article_key(entry)
+            if key not in seen:
                 seen.add(key)
+                batch.append((index, key, entry))
+        # Few statements per feed, each over the whole batch: a thread that writes while another
+        # runs Python waits for the GIL at every statement, so their count is what costs.
+        with self.transaction() as db:
+            known = self._rows_by_key(db, feed_id, [key for _, key, _ in batch])
+            inserts: list[tuple[Any, ...]] = []
+            changes: list[tuple[Any, ...]] = []
+            updated: list[int] = []
+            unchanged = 0
+            for _, key, entry in batch:
                 digest = content_hash(entry)
-                row = db.execute(
-                    "SELECT id, content_hash, added FROM articles WHERE feed_id = ? AND key = ?",
-                    (feed_id, key),
-                ).fetchone()
-                values = _entry_values(entry)
+                row = known.get(key)
                 if row is None:
                     sort_time = iso(entry.published or entry.updated or now)
-                    cur = db.execute(
-                        "INSERT INTO articles (feed_id, key, guid, url, title, author, published,"
-                        " updated, text, summary, categories, enclosures, language, source,"
-                        " content_hash, added, sort_time)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (feed_id, key, *values, digest, added, sort_time),
-                    )
-                    article_id = int(cur.lastrowid or 0)
-                    new.append(article_id)
+                    inserts.append((feed_id, key, *_entry_values(entry), digest, added, sort_time))
+                elif row[1] == digest:
+                    unchanged += 1
                 else:
-                    article_id = int(row["id"])
-                    if row["content_hash"] == digest:
-                        unchanged += 1
-                    else:
-                        sort_time = iso(entry.published or entry.updated) or row["added"]
-                        db.execute(
-                            "UPDATE articles SET guid = ?, url = ?, title = ?, author = ?,"
-                            " published = ?, updated = ?, text = ?, summary = ?, categories = ?,"
-                            " enclosures = ?, language = ?, source = ?, content_hash = ?,"
-                            " sort_time = ? WHERE id = ?",
-                            (*values, digest, sort_time, article_id),
-                        )
-                        updated.append(article_id)
-                ids_by_index[index] = article_id
-                if entry.related_to is not None:
-                    pending_links.append((article_id, entry.related_to))
-            for article_id, lead_index in pending_links:
-                lead_id = ids_by_index.get(lead_index)
-                if lead_id is not None and lead_id != article_id:
-                    db.execute(
-                        "UPDATE articles SET related_to = ? WHERE id = ?", (lead_id, article_id)
-                    )
+                    sort_time = iso(entry.published or entry.updated) or row[2]
+                    changes.append((*_entry_values(entry), digest, sort_time, row[0]))
+                    updated.append(row[0])
+            if inserts:
+                db.executemany(
+                    "INSERT INTO articles (feed_id, key, guid, url, title, author, published,"
+                    " updated, text, summary, categories, enclosures, language, source,"
+                    " content_hash, added, sort_time)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    inserts,
+                )
+            if changes:
+                db.executemany(
+                    "UPDATE articles SET guid = ?, url = ?, title = ?, author = ?,"
+                    " published = ?, updated = ?, text = ?, summary = ?, categories = ?,"
+                    " enclosures = ?, language = ?, source = ?, content_hash = ?,"
+                    " sort_time = ? WHERE id = ?",
+                    changes,
+                )
+            ids = {key: row[0] for key, row in known.items()}
+            if inserts:
+                fresh = self._rows_by_key(db, feed_id, [row[1] for row in inserts])
+                ids.update((key, row[0]) for key, row in fresh.items())
+            new = [ids[row[1]] for row in inserts]
+            by_index = {index: ids[key] for index, key, _ in batch}
+            links = [
+                (by_index[entry.related_to], by_index[index])
+                for index, _, entry in batch
+                if entry.related_to is not None
+                and entry.related_to in by_index
+                and by_index[entry.related_to] != by_index[index]
+            ]
+            if links:
+                db.executemany("UPDATE articles SET related_to = ? WHERE id = ?", links)
         return UpsertResult(tuple(new), tuple(updated), unchanged)
+
+    @staticmethod
+    def _rows_by_key(
+        db: sqlite3.Connection, feed_id: int, keys: Sequence[str]
+    ) -> dict[str, tuple[int, str, str]]:
+        """key -> (id, content_hash, added) of the feed's stored articles among ``keys``."""
+        found: dict[str, tuple[int, str, str]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = db.execute(
+                "SELECT key, id, content_hash, added FROM articles"
+                f" WHERE feed_id = ? AND key IN ({marks})",
+                (feed_id, *chunk),
+            ).fetchall()
+            found.update((row[0], (int(row[1]), row[2], row[3])) for row in rows)
+        return found
 
     def article(self, article_id: int) -> Article | None:
         row = self._db.execute(_ARTICLE_SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
@@ -607,24 +630,26 @@ class Store:
     def put_summaries(self, items: Iterable[tuple[str, ArticleSummary]]) -> int:
         """Store summaries by key in one transaction; returns how many were written."""
         now = iso(_now())
-        count = 0
-        with self.transaction() as db:
-            for key, summary in items:
-                db.execute(
+        rows = [
+            (
+                key,
+                summary.method,
+                json.dumps([list(p) for p in summary.sentences], ensure_ascii=False),
+                summary.reading_minutes,
+                summary.language,
+                summary.note,
+                now,
+            )
+            for key, summary in items
+        ]
+        if rows:
+            with self.transaction() as db:
+                db.executemany(
                     "INSERT OR REPLACE INTO summaries (key, method, sentences, reading_minutes,"
                     " language, note, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        key,
-                        summary.method,
-                        json.dumps([list(p) for p in summary.sentences], ensure_ascii=False),
-                        summary.reading_minutes,
-                        summary.language,
-                        summary.note,
-                        now,
-                    ),
+                    rows,
                 )
-                count += 1
-        return count
+        return len(rows)
 
     def setting(self, key: str, default: str = "") -> str:
         """A remembered UI setting (theme, last position...)."""
