@@ -658,8 +658,10 @@ def _hash_words(data: bytes) -> tuple[Any, Any, Any]:
     """(hash, start) of every word of ``data`` (bytes up to 32 separate), and ``data`` as an
     array of bytes.
 
-    Unsigned integer arrays wrap around silently (only numpy scalars warn on overflow), so no
-    ``errstate`` is needed.
+    A word's hash is the sum of its bytes times the powers of the base from its start, so the
+    same word hashes the same anywhere: the byte at ``k`` weighs ``base ** k``, a word's sum
+    (``np.add.reduceat`` over start, end, start, end...) is scaled by ``base ** -start``.
+    Unsigned integer arrays wrap around silently (only numpy scalars warn on overflow).
     """
     import numpy as np
 
@@ -673,9 +675,11 @@ def _hash_words(data: bytes) -> tuple[Any, Any, Any]:
     np.greater(codes, 32, out=inside[1:-1])
     edges = np.flatnonzero(inside[1:] != inside[:-1])  # start, end, start, end...
     starts = edges[0::2]
-    prefix = np.zeros(size + 1, dtype=np.uint64)
-    np.cumsum((codes + np.uint64(1)) * powers.up[:size], out=prefix[1:])
-    hashes = (prefix[edges[1::2]] - prefix[starts]) * powers.down[starts]
+    if not len(edges):
+        return np.zeros(0, dtype=np.uint64), starts, codes
+    weighted = np.zeros(size + 1, dtype=np.uint64)  # one more: a last word may end at size
+    np.multiply(codes, powers.up[:size], out=weighted[:size])
+    hashes = np.add.reduceat(weighted, edges)[0::2] * powers.down[starts]
     return hashes, starts, codes
 
 
@@ -705,15 +709,13 @@ def _hashed_features(sentences: Sequence[str], language: str, title: str) -> Dig
     content = stops[stops.searchsorted(hashes)] != hashes
     kept = hashes[content]
     # Columns: the article's distinct terms (np.unique's work, without its wrapper's overhead).
-    order = kept.argsort()
-    ordered = kept[order]
-    new_term = np.empty(len(ordered), dtype=np.intp)
-    if len(ordered):
-        new_term[0] = 1
-        np.not_equal(ordered[1:], ordered[:-1], out=new_term[1:])
-    columns = np.empty(len(ordered), dtype=np.intp)
-    columns[order] = new_term.cumsum() - 1
-    width = int(new_term.sum()) or 1
+    ordered = np.sort(kept)
+    first = np.empty(len(ordered), dtype=np.bool_)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    terms = ordered[first]
+    columns = terms.searchsorted(kept)
+    width = len(terms) or 1
     cells = rows[content] * width + columns
     counts = np.bincount(cells, minlength=(n + 1) * width).reshape(n + 1, width).astype(float)
     overlap = np.zeros(n)
