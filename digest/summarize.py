@@ -843,20 +843,19 @@ def digest_select(features: DigestFeatures, count: int, params: DigestParams) ->
     chosen: list[int] = []
     if not params.redundancy:
         return sorted(sorted(range(n), key=gains.__getitem__, reverse=True)[:count])
-    rows = similarity.tolist()
     redundancy = params.redundancy
     # The first pick is the best gain (no penalty yet); then each gain loses the redundancy
     # times its highest similarity to a pick. max() and index() keep the first of equal gains.
     pick = gains.index(max(gains))
     chosen.append(pick)
-    closest = rows[pick]
+    closest = similarity[pick].tolist()
     for _ in range(count - 1):
         left = [gain - redundancy * near for gain, near in zip(gains, closest, strict=True)]
         for row in chosen:
             left[row] = -math.inf
         pick = left.index(max(left))
         chosen.append(pick)
-        closest = list(map(max, closest, rows[pick]))
+        closest = list(map(max, closest, similarity[pick].tolist()))
     return sorted(chosen)
 
 
