@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.events import DescendantFocus, Resize
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from digest.errors import DigestError
@@ -53,6 +54,7 @@ from tui.model import (
     search_source,
     unread_deltas,
 )
+from tui.widgets.keybar import KeyBar
 from tui.widgets.reader import ReaderPane
 from tui.widgets.sources import SourceList
 from tui.widgets.stories import StoryList
@@ -132,7 +134,7 @@ class MainScreen(Screen[None]):
                 yield StoryList(now, id="stories")
             yield ReaderPane(now, id="reader", classes="pane")
         yield Static("", id="status")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def stories(self) -> StoryList:
@@ -163,7 +165,6 @@ class MainScreen(Screen[None]):
 
     def watch_narrow(self, narrow: bool) -> None:
         self._apply_layout()
-        self.query_one(Footer).compact = narrow
 
     def watch_pane(self, pane: str) -> None:
         self._apply_layout()
@@ -563,8 +564,12 @@ class MainScreen(Screen[None]):
     # -- actions (see tui.keys) ---------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("toggle_read", "star", "open_link") and self._target() is None:
-            return None
+        if action in ("toggle_read", "star", "open_link"):
+            try:
+                if self._target() is None:
+                    return None
+            except NoMatches:  # asked while the panes are still being built
+                return True
         if action == "open" and self.pane == "reader":
             return False
         return True
