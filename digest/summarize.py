@@ -448,7 +448,14 @@ _UNCLEAN = re.compile(
 )
 
 
+_ASCII_UNCLEAN = bytes(range(9)) + bytes(range(11, 32)) + b"\x7f"
+"""The ASCII characters of :data:`_UNCLEAN`."""
+
+
 def _is_clean(text: str) -> bool:
+    if text.isascii():  # always NFC; one C pass deletes any control instead of a regex scan
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_UNCLEAN)) == len(data)
     return unicodedata.is_normalized("NFC", text) and _UNCLEAN.search(text) is None
 
 

@@ -620,6 +620,22 @@ def test_prose_is_told_from_junk_as_the_plain_rule_tells_it(text: str) -> None:
     assert summarize_module._looks_like_prose(text) == _reference_looks_like_prose(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=st.characters(max_codepoint=127), max_size=40),
+        st.text(alphabet="ab \t\n\r\x00\x1f\x7f\x85\u200b\u00e9e\u0301", max_size=40),
+    )
+)
+def test_clean_text_is_told_as_the_plain_rule_tells_it(text: str) -> None:
+    import unicodedata
+
+    plain = (
+        unicodedata.is_normalized("NFC", text) and summarize_module._UNCLEAN.search(text) is None
+    )
+    assert summarize_module._is_clean(text) == plain
+
+
 def test_reading_minutes() -> None:
     assert reading_minutes("") == 0.0
     assert reading_minutes("word " * 230) == 1.0
