@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+CHECK_MARKER = "check-store"
+"""A file in the data dir asking the next run to check the whole store for damage."""
 
 EPILOG = """\
 examples:
@@ -193,6 +196,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+    except sqlite3.DatabaseError as exc:
+        # Damage found mid-command: the next run checks the whole file and sets it aside.
+        try:
+            (data_dir() / CHECK_MARKER).touch()
+        except OSError:
+            pass
+        _error(
+            f"the store looks damaged ({' '.join(str(exc).split())}): run the command again "
+            "to keep a copy of it and start a new store"
+        )
+        return EXIT_FAILED
     except BrokenPipeError:
         return EXIT_OK
 
@@ -220,7 +234,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         "import-opml": _cmd_import_opml,
         "export-opml": _cmd_export_opml,
     }
-    with Store.open_default(data_dir()) as store:
+    from digest.recovery import open_store_safely
+
+    home = data_dir()
+    marker = home / CHECK_MARKER
+    store, notice = open_store_safely(home, check=marker.exists())
+    marker.unlink(missing_ok=True)
+    if notice:
+        sys.stderr.write(f"digest: warning: {notice}\n")
+    with store:
         _sync_config(store, config)
         return handlers[args.command](args, config, store)
 

@@ -276,15 +276,26 @@ class Store:
             raise StoreError(f"the store is busy or unwritable ({exc})") from exc
         try:
             yield self._db
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise StoreError(f"cannot write to the store ({exc})") from exc
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             try:
                 self._db.execute("COMMIT")
-            except sqlite3.DatabaseError as exc:
-                self._db.execute("ROLLBACK")
+            except sqlite3.Error as exc:
+                self._rollback()
                 raise StoreError(f"cannot write to the store ({exc})") from exc
+
+    def _rollback(self) -> None:
+        """Roll back what is left of a transaction (a failed COMMIT has rolled back already)."""
+        if self._db.in_transaction:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     # -- feeds ------------------------------------------------------------------------------
 

@@ -177,10 +177,6 @@ def test_a_full_disk_loses_nothing_stored(full_disk_refresh: FullDisk) -> None:
     assert len(after) < 6 * 150, "the disk never filled up: this tested nothing"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.transaction raises 'cannot rollback' after a failed COMMIT (docs/reliability.md)",
-)
 def test_a_full_disk_fails_the_refresh_in_one_line(full_disk_refresh: FullDisk) -> None:
     full = full_disk_refresh.refresh
     assert full.returncode == 1
