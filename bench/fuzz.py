@@ -7,7 +7,7 @@ and many more kill -9s than ``make test`` can afford.
     python bench/fuzz.py --kills 100          # kill -9s per loop (refresh, build, marks)
 
 ``fuzz`` runs ``tests/fuzz`` under pytest with ``DIGEST_FUZZ_EXAMPLES`` raised (the same
-properties ``make test`` runs with 40). ``faults`` runs `digest refresh` as the installed command,
+properties ``make test`` runs with 25). ``faults`` runs `digest refresh` as the installed command,
 once per network fault of ``tests/faults/test_network.py`` (each beside two good feeds, each with
 a loopback server of its own) and reports its wall time, the peak resident memory of the process
 and its children (``ru_maxrss`` from ``wait4``: C allocations such as zlib's and libxml2's

@@ -33,8 +33,8 @@ from tests.hostile.documents import item, rss
 from tests.httpserver import LocalServer
 
 ROOT = Path(__file__).resolve().parents[2]
-KILLS = {"refresh": 10, "build": 8, "mark": 12}
-"""30 kills in all; each one lands 0.05 to 1.2 s (a refresh: 2 s) after the process is ready."""
+KILLS = {"refresh": 8, "build": 10, "mark": 12}
+"""30 kills in all; each one lands 0.05 to 0.9 s (a refresh: 1.8 s) after the process is ready."""
 
 
 @dataclass
@@ -62,7 +62,7 @@ def start(mode: str, home: Path, config: Path, *args: str) -> subprocess.Popen[s
     )
 
 
-def run_and_kill(process: subprocess.Popen[str], rng: random.Random, most: float = 1.2) -> Killed:
+def run_and_kill(process: subprocess.Popen[str], rng: random.Random, most: float = 0.9) -> Killed:
     """Wait until the driver is ready, let it work for a random moment, then SIGKILL it with
     every process it started (a refresh's parsing workers), as a crash or the OOM killer would."""
     assert process.stdout is not None
@@ -194,7 +194,7 @@ def refresh_kills(server: LocalServer, tmp_path: Path, rng: random.Random) -> st
         seen: dict[tuple[int, str], tuple[int, bool, bool]] = {}
         finished = 0
         for _ in range(KILLS["refresh"]):
-            killed = run_and_kill(start("refresh", home, config), rng, most=2.0)
+            killed = run_and_kill(start("refresh", home, config), rng, most=1.8)
             assert killed.ready
             finished += killed.done
             if not (home / "digest.sqlite3").exists():

@@ -27,12 +27,12 @@ from tests.httpserver import MIB, LocalServer
 CONFIG = """\
 [fetch]
 connect_timeout = 1
-read_timeout = 1
-total_timeout = 2
+read_timeout = 0.5
+total_timeout = 1.5
 max_size_mb = 2
 """
 SECONDS = 8.0
-"""Any faulty refresh ends within this (the fetch deadline is 2 s; the machine is loaded)."""
+"""Any faulty refresh ends within this (the fetch deadline is 1.5 s; the machine is loaded)."""
 PEAK = 16 * MIB
 """Most memory (traced Python allocations) a faulty refresh may take; a bomb inflates to 1 GiB."""
 
@@ -83,17 +83,17 @@ FAULTS = [
     Fault(
         "drip-feed",
         route(lambda s, p: s.drip(p, good_feed("drip"), interval=0.2)),
-        r"timed out after 2 s",
+        r"timed out after 1.5 s",
     ),
     Fault(
         "stall-after-headers",
         route(lambda s, p: s.stall_after_headers(p, seconds=30)),
-        r"timed out waiting for data \(1 s without a byte\)",
+        r"timed out waiting for data \(0.5 s without a byte\)",
     ),
     Fault(
         "slow-headers",
         route(lambda s, p: s.add(p, good_feed("late"), delay=30)),
-        r"timed out waiting for data \(1 s without a byte\)",
+        r"timed out waiting for data \(0.5 s without a byte\)",
     ),
     Fault(
         "reset-mid-body",

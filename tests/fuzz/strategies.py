@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-EXAMPLES = int(os.environ.get("DIGEST_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("DIGEST_FUZZ_EXAMPLES", "25"))
 """Examples per fuzz test (each test scales it by its own weight)."""
 
 
