@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import webbrowser
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from digest.config import Config
+from digest.errors import DigestError
 from digest.store import Store
 from tui import keys, render
 from tui.library import Library, Writer
@@ -82,8 +84,12 @@ class DigestApp(App[int]):
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
-        with Store(self.library.path) as store:  # one quick read of a setting, before any frame
-            remembered = store.setting("tui.theme", "")
+        try:  # one quick read of a setting, before the first frame, so the theme never flashes
+            with Store(self.library.path) as store:
+                remembered = store.setting("tui.theme", "")
+        except DigestError as exc:
+            remembered = ""
+            self.notices.append(str(exc))
         wanted = self.config.ui.theme or remembered
         if wanted:
             if wanted in self.available_themes:
@@ -104,8 +110,6 @@ class DigestApp(App[int]):
             screen.action_refresh_all()
 
     def first_view_shown(self) -> None:
-        import time
-
         if self.first_view_at is None:
             self.first_view_at = time.perf_counter()
 

@@ -700,3 +700,15 @@ async def test_hostile_titles_are_inert(hostile_home: Path, make_app: AppFactory
         rendered = "".join(str(app.screen.query_one(sel).render()) for sel in ("#reader-header",))
         assert "\x1b" not in rendered
         assert len(HOSTILE_TITLES) == len(screen.stories.cards)
+
+
+async def test_an_unreadable_store_is_a_notice(home: Path, make_app: AppFactory) -> None:
+    home.mkdir(parents=True)
+    (home / "digest.sqlite3").write_bytes(b"this is not a database, " * 200)
+    app = make_app(home, Config(path=home / "c.toml"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        assert any("cannot open the store" in text for text in notices(app))
+        await pilot.press("q")
+    assert app.return_code == 0
