@@ -10,7 +10,8 @@ Usage (``DIGEST_HOME`` and ``DIGEST_CONFIG`` in the environment)::
 
 Protocol lines on stdout start with ``@`` and are flushed at once: ``@ready`` after the imports,
 then ``@done CODE`` after every command (for ``mark``, ``@try ID FLAG`` before it). A line is
-printed only after the command returned, so a reported command had committed its writes.
+printed only after the command returned, so a reported command had committed its writes. The
+commands' own output is line-buffered too (a refresh's "ok ..." line follows a feed's commit).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def say(line: str) -> None:
 
 
 def run(argv: list[str]) -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # each line at once
     mode = argv[0]
     if mode == "mark":
         rng = random.Random(int(argv[1]))

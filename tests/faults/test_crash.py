@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,8 +34,9 @@ from tests.hostile.documents import item, rss
 from tests.httpserver import LocalServer
 
 ROOT = Path(__file__).resolve().parents[2]
-KILLS = {"refresh": 8, "build": 10, "mark": 12}
-"""30 kills in all; each one lands 0.05 to 0.9 s (a refresh: 1.8 s) after the process is ready."""
+KILLS = {"refresh": 6, "build": 12, "mark": 12}
+"""30 kills in all; each one lands 0.05 to 0.9 s after the process is ready (a refresh: 0.05 to
+1.2 s after its first feed is stored)."""
 
 
 @dataclass
@@ -62,24 +64,29 @@ def start(mode: str, home: Path, config: Path, *args: str) -> subprocess.Popen[s
     )
 
 
-def run_and_kill(process: subprocess.Popen[str], rng: random.Random, most: float = 0.9) -> Killed:
-    """Wait until the driver is ready, let it work for a random moment, then SIGKILL it with
-    every process it started (a refresh's parsing workers), as a crash or the OOM killer would."""
+def run_and_kill(
+    process: subprocess.Popen[str], rng: random.Random, most: float = 0.9, after: str = ""
+) -> Killed:
+    """Wait until the driver is ready (and, with ``after``, until it printed a line starting so),
+    let it work for a random moment, then SIGKILL it with every process it started (a refresh's
+    parsing workers), as a crash or the OOM killer would."""
     assert process.stdout is not None
     ready = False
-    deadline = time.monotonic() + 20
+    early: list[str] = []
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
             break
-        if line.startswith("@ready"):
-            ready = True
+        early.append(line)
+        ready = ready or line.startswith("@ready")
+        if ready and (not after or line.startswith(after)):
             break
     time.sleep(rng.uniform(0.05, most))
     os.killpg(process.pid, signal.SIGKILL)
     # Read through the same buffered file as readline() above: communicate() would read the raw
     # pipe and miss what readline() had already buffered (the first commands' reports).
-    out = process.stdout.read()
+    out = "".join(early) + process.stdout.read()
     assert process.stderr is not None
     err = process.stderr.read()
     process.wait(timeout=20)
@@ -87,6 +94,11 @@ def run_and_kill(process: subprocess.Popen[str], rng: random.Random, most: float
     assert process.returncode == -signal.SIGKILL, err[-2000:]
     assert "Traceback" not in err, err[-3000:]
     return Killed(lines, ready)
+
+
+def stopwatch() -> Callable[[], str]:
+    started = time.monotonic()
+    return lambda: f"{time.monotonic() - started:.1f} s"
 
 
 def check_store(home: Path) -> dict[tuple[int, str], tuple[int, bool, bool]]:
@@ -138,7 +150,7 @@ def stored_home(home: Path, articles: int = 240) -> None:
 class GrowingFeeds:
     """Feeds on the server that gain items while the refreshes run, so every refresh writes."""
 
-    def __init__(self, server: LocalServer, feeds: int = 8) -> None:
+    def __init__(self, server: LocalServer, feeds: int = 4) -> None:
         self.server = server
         self.paths = [f"/grow/{n}.xml" for n in range(feeds)]
         self.items = 5
@@ -168,7 +180,7 @@ class GrowingFeeds:
 
     def _grow(self) -> None:
         while not self._stop.wait(0.15):
-            self.items = min(self.items + 2, 150)
+            self.items = min(self.items + 2, 300)
             self._publish()
 
     def __enter__(self) -> GrowingFeeds:
@@ -188,13 +200,15 @@ def rng() -> random.Random:
 
 
 def refresh_kills(server: LocalServer, tmp_path: Path, rng: random.Random) -> str:
+    clock = stopwatch()
     home = tmp_path / "refresh-home"
     with GrowingFeeds(server) as feeds:
         config = write_config(tmp_path / "refresh.toml", feeds.urls())
         seen: dict[tuple[int, str], tuple[int, bool, bool]] = {}
         finished = 0
         for _ in range(KILLS["refresh"]):
-            killed = run_and_kill(start("refresh", home, config), rng, most=1.8)
+            # Killed after its first feed is committed ("ok ..."), while the others are written.
+            killed = run_and_kill(start("refresh", home, config), rng, most=1.2, after="ok ")
             assert killed.ready
             finished += killed.done
             if not (home / "digest.sqlite3").exists():
@@ -205,10 +219,11 @@ def refresh_kills(server: LocalServer, tmp_path: Path, rng: random.Random) -> st
             assert all(now[key][0] == seen[key][0] for key in seen), "an article changed its id"
             seen = now
     assert len(seen) > 40, "the refreshes never got to write: the kills tested nothing"
-    return f"refresh: {len(seen)} articles kept, {finished} refreshes finished"
+    return f"refresh: {len(seen)} articles kept, {finished} refreshes finished ({clock()})"
 
 
 def build_kills(tmp_path: Path, rng: random.Random) -> str:
+    clock = stopwatch()
     home = tmp_path / "build-home"
     stored_home(home)
     config = write_config(tmp_path / "build.toml", [])
@@ -225,10 +240,11 @@ def build_kills(tmp_path: Path, rng: random.Random) -> str:
             assert text.rstrip().endswith("</html>"), "a cut digest file"
     with Store.open_default(home) as store:
         assert len(store.builds()) >= min(complete, 1)
-    return f"build: {complete} builds finished, {len(before)} articles kept"
+    return f"build: {complete} builds finished, {len(before)} articles kept ({clock()})"
 
 
 def mark_kills(tmp_path: Path, rng: random.Random) -> str:
+    clock = stopwatch()
     home = tmp_path / "mark-home"
     stored_home(home, articles=80)
     config = write_config(tmp_path / "mark.toml", [])
@@ -260,7 +276,7 @@ def mark_kills(tmp_path: Path, rng: random.Random) -> str:
             [h for h in history if any(f" {a} " in h for a in lost)][-12:],
         )
     assert confirmed >= 20, "too few marks got written between the kills to test anything"
-    return f"marks: {confirmed} confirmed marks, none lost"
+    return f"marks: {confirmed} confirmed marks, none lost ({clock()})"
 
 
 def test_kill_9_at_random_points_loses_nothing_committed(
