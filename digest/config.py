@@ -19,10 +19,34 @@ from typing import Any
 
 import platformdirs
 
+from digest import __version__
 from digest.errors import ConfigError
-from digest.fetch import FetchSettings
 
 FULL_TEXT_MODES = ("auto", "always", "never")
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Limits of the fetcher; the defaults suit a reader refreshing a few hundred feeds."""
+
+    concurrency: int = 48
+    """Most fetches in flight at once, over all hosts."""
+    per_host: int = 8
+    """Most fetches in flight at once to one host (host and port)."""
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    """Longest wait for the next bytes of a response."""
+    total_timeout: float = 60.0
+    """Wall-clock deadline of one fetch, redirects included, from the moment it first gets its
+    slots (time spent queued behind other fetches does not count)."""
+    max_bytes: int = 10 * 1024 * 1024
+    """Cap on the decoded body; also the most a compressed body may inflate to."""
+    max_redirects: int = 5
+    user_agent: str = (
+        f"Digest/{__version__} (terminal news reader; +https://example.invalid/digest)"
+    )
+
+
 CONFIG_NAME = "config.toml"
 
 

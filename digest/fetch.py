@@ -22,7 +22,6 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -31,7 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-import digest
+from digest.config import FetchSettings
 from digest.errors import FetchError
 from digest.models import FetchResult
 from digest.textclean import clean_line
@@ -57,28 +56,6 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
 _MIB = 1024 * 1024
 DRAIN_BYTES = 64 * 1024
 DRAIN_SECONDS = 1.0
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    """Limits of the fetcher; the defaults suit a reader refreshing a few hundred feeds."""
-
-    concurrency: int = 48
-    """Most fetches in flight at once, over all hosts."""
-    per_host: int = 8
-    """Most fetches in flight at once to one host (host and port)."""
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    """Longest wait for the next bytes of a response."""
-    total_timeout: float = 60.0
-    """Wall-clock deadline of one fetch, redirects included, from the moment it first gets its
-    slots (time spent queued behind other fetches does not count)."""
-    max_bytes: int = 10 * _MIB
-    """Cap on the decoded body; also the most a compressed body may inflate to."""
-    max_redirects: int = 5
-    user_agent: str = (
-        f"Digest/{digest.__version__} (terminal news reader; +https://example.invalid/digest)"
-    )
 
 
 class RateLimited(FetchError):

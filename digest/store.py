@@ -135,7 +135,12 @@ _V4 = """
 ALTER TABLE feeds ADD COLUMN retry_until TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+_V5 = """
+CREATE INDEX articles_feed_read ON articles(feed_id, read);
+CREATE INDEX articles_starred ON articles(sort_time DESC) WHERE starred = 1;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 """MIGRATIONS[i] takes a store from schema version i to i + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
