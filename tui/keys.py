@@ -48,6 +48,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("prev_pane", "shift+tab", "Prev pane", "Go to the previous pane", False),
     Action("help", "question_mark", "Help", "Show every key"),
     Action("back", "q", "Back", "Close the reader or the search, else quit"),
+    Action("prev_day", "left_square_bracket", "Prev day", "Show the previous day's digest"),
+    Action("next_day", "right_square_bracket", "Next day", "Show the next day's digest"),
     Action("first", "g,home", "First", "Go to the first story", False),
     Action("last", "G,end", "Last", "Go to the last loaded story", False),
 )
@@ -113,6 +115,8 @@ def display_keys(keys: str) -> str:
         "up": "↑",
         "home": "Home",
         "end": "End",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
     }
     return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
 

@@ -13,26 +13,26 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest.config import SummaryConfig
 from digest.models import Article, ArticleSummary, Feed
 from digest.store import DB_NAME, ArticleQuery, Store
 from tui.model import (
-    ALL_SOURCE,
     TODAY,
     Counts,
     Source,
     StoryCard,
     StoryPage,
+    day_label,
     first_sentence,
-    hides_related,
     source_query,
 )
 
-RELATED_SCAN_LIMIT = 2000
-"""Articles of one saved-pages feed looked at to find a lead's related stories."""
+if TYPE_CHECKING:
+    from digest.cluster import Story
 
 
 @dataclass(frozen=True)
@@ -103,23 +103,19 @@ class Library:
     def stories(
         self, source: Source, now: datetime, offset: int = 0, limit: int = 200
     ) -> StoryPage:
-        """A page of story cards for ``source``; Today falls back to the most recent stories."""
+        """A page of story cards for ``source``, grouped into stories in the list's order.
+
+        Today is a day's digest (see :meth:`digest_page`).
+        """
+        if source.key == "today":
+            return self.digest_page(source, now, offset, limit)
         if source.kind == "search":
             return self.search(source)
         store = self.store()
         query = source_query(source, now, offset, limit)
         articles = store.articles(query)
-        note = ""
-        fallback = False
-        if source.key == "today" and offset == 0 and not articles:
-            query = source_query(ALL_SOURCE, now, 0, limit)
-            articles = store.articles(query)
-            if articles:
-                note = "Nothing arrived in the last 24 hours: showing the most recent stories."
-                fallback = True
-                source = ALL_SOURCE  # so that further pages continue the same list
         total = store.count(replace(query, limit=-1, offset=0)) if offset == 0 else 0
-        cards = self.cards(articles, fold_related=hides_related(source))
+        cards = self.cards(articles)
         return StoryPage(
             source=source,
             cards=tuple(cards),
@@ -127,51 +123,83 @@ class Library:
             next_offset=offset + len(articles),
             exhausted=len(articles) < limit,
             total=total,
+        )
+
+    def digest_page(
+        self, source: Source, now: datetime, offset: int = 0, limit: int = 200
+    ) -> StoryPage:
+        """A page of the digest of ``source.day`` (the current local day when None), best first.
+
+        When the current day has no stories, the most recent earlier day that has some is shown
+        instead, and the page's note says so; a day picked with ``[``/``]`` may be empty.
+        """
+        from digest import build
+
+        store = self.store()
+        today = local_day(now)
+        day = source.day or today
+        listing = build.day_stories(store, day)
+        note = ""
+        fallback = False
+        if not listing.stories and source.day is None:
+            newest = latest_before(store, listing.period.start)
+            if newest is not None:
+                recent = local_day(newest)
+                listing = build.day_stories(store, recent)
+                quiet = "in the last 24 hours" if newest < now - TODAY else "today"
+                note = (
+                    f"Nothing arrived {quiet}: showing the most recent stories, "
+                    f"the digest of {day_label(recent, today)}."
+                )
+                fallback = True
+                day = recent
+        if not listing.stories and not fallback:
+            note = f"No stories on {day_label(day, today)}."
+        chosen = listing.stories[offset : offset + limit]
+        cards = tuple(story_card(ranked.story) for ranked in chosen)
+        # A fallback keeps asking for the current day, so a refresh brings today's stories in.
+        shown = replace(source, label=day_label(day, today))
+        return StoryPage(
+            source=shown,
+            cards=cards,
+            offset=offset,
+            next_offset=offset + len(chosen),
+            exhausted=offset + len(chosen) >= len(listing.stories),
+            total=len(listing.stories),
             note=note,
             fallback=fallback,
+            day=day,
         )
 
     def newer(self, source: Source, now: datetime, since: datetime | None) -> list[StoryCard]:
-        """Cards for ``source`` at or after ``since`` (the caller drops the ones it already has)."""
+        """Cards for ``source`` at or after ``since`` (the caller drops the ones it already has).
+
+        For Today, the stories of the day shown when it is the current day (or the current day's
+        when the view fell back to an earlier one).
+        """
         if source.kind == "search":
             return []
+        if source.key == "today":
+            if source.day is not None and source.day != local_day(now):
+                return []
+            return list(self.digest_page(source, now, 0, 500).cards)
         query = replace(source_query(source, now, 0, 500), since=since)
-        if source.key == "today" and since is not None:
-            query = replace(query, since=max(since, now - TODAY))
-        return self.cards(self.store().articles(query), fold_related=hides_related(source))
+        return self.cards(self.store().articles(query))
 
     def search(self, source: Source, limit: int = 200) -> StoryPage:
         articles = self.store().search(source.query, limit=limit)
-        cards = self.cards(articles, fold_related=False)
+        cards = self.cards(articles)
         note = "" if cards else f"No stories match “{source.query}”."
-        return StoryPage(source, tuple(cards), 0, len(cards), True, len(cards), note)
+        return StoryPage(source, tuple(cards), 0, len(articles), True, len(cards), note)
 
-    def cards(self, articles: Sequence[Article], *, fold_related: bool) -> list[StoryCard]:
-        """Cards for articles; related stories are attached to their lead.
+    def cards(self, articles: Sequence[Article]) -> list[StoryCard]:
+        """Cards for articles grouped into stories (lead, related, "also in"), in list order.
 
-        With ``fold_related``, a related story whose lead is among ``articles`` gets no card of its
-        own (it is listed under the lead); one whose lead is elsewhere keeps its card.
+        Each story shows once, under its lead; only the given articles appear in it.
         """
-        store = self.store()
-        page_feeds = {a.feed_id for a in articles if is_saved_page(a)}
-        related: dict[int, list[Article]] = {}
-        scanned: set[int] = set()
-        for article in articles:
-            if article.feed_id in page_feeds and article.feed_id not in scanned:
-                scanned.add(article.feed_id)
-                for other in store.articles(
-                    ArticleQuery(feed_ids=(article.feed_id,), limit=RELATED_SCAN_LIMIT)
-                ):
-                    if other.related_to is not None:
-                        related.setdefault(other.related_to, []).append(other)
-        cards: list[StoryCard] = []
-        listed = {a.id for a in articles}
-        for article in articles:
-            if fold_related and article.related_to in listed:
-                continue  # shown under its lead, which is in the same list
-            items = sorted(related.get(article.id, ()), key=lambda a: a.id)
-            cards.append(card_for(article, tuple(items)))
-        return cards
+        from digest import build
+
+        return [story_card(story) for story in build.stories_of(self.store(), articles)]
 
     def summarized(self, cards: Sequence[StoryCard]) -> list[StoryCard]:
         """The cards with teasers and reading times from their summaries (computed if missing)."""
@@ -187,7 +215,9 @@ class Library:
 
     # -- the reader -----------------------------------------------------------------------------
 
-    def reader(self, article_id: int) -> ReaderData | None:
+    def reader(self, article_id: int, related: Sequence[Article] = ()) -> ReaderData | None:
+        """The article, its summary and text, and ``related`` (the story's other articles; a
+        saved page's related stories when none are given)."""
         from digest.sentences import split_paragraphs
         from digest.summaries import article_summary
 
@@ -197,7 +227,8 @@ class Library:
             return None
         summary = article_summary(store, article, self.summary_settings)
         paragraphs = tuple(tuple(p) for p in split_paragraphs(article.text or article.summary))
-        related = store.related(article.id) if is_saved_page(article) else []
+        if not related and is_saved_page(article):
+            related = store.related(article.id)
         cards = tuple(self.summarized([card_for(a, ()) for a in related]))
         return ReaderData(article, summary, paragraphs, cards)
 
@@ -210,7 +241,29 @@ def is_saved_page(article: Article) -> bool:
     return article.key.startswith("page:")
 
 
-def card_for(article: Article, related: tuple[Article, ...]) -> StoryCard:
+def story_card(story: Story) -> StoryCard:
+    """A story's card: its lead, the articles of its other entries, and where the lead's text
+    also ran."""
+    lead = story.lead
+    return card_for(lead.article, tuple(e.article for e in story.related), lead.also_in)
+
+
+def local_day(now: datetime) -> date:
+    """The machine's local calendar day at ``now`` (the days digests are built for)."""
+    return now.astimezone().date()
+
+
+def latest_before(store: Store, before: datetime) -> datetime | None:
+    """When the newest dated article before ``before`` was published, or None."""
+    for article in store.articles(ArticleQuery(until=before, limit=50)):
+        if article.when is not None and article.when < before:
+            return article.when
+    return None
+
+
+def card_for(
+    article: Article, related: tuple[Article, ...], also_in: tuple[str, ...] = ()
+) -> StoryCard:
     from digest.summarize import reading_minutes
 
     text = article.text or article.summary
@@ -219,6 +272,7 @@ def card_for(article: Article, related: tuple[Article, ...]) -> StoryCard:
         teaser=first_sentence(text),
         reading_minutes=reading_minutes(text),
         related=related,
+        also_in=also_in,
     )
 
 

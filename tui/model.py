@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from digest.models import Article, Feed
@@ -39,6 +39,8 @@ class Source:
     depth: int = 0
     query: str = ""
     """The search words, for a search source."""
+    day: date | None = None
+    """Today's digest only: the local day shown (None: the current day)."""
 
     @property
     def selectable(self) -> bool:
@@ -54,6 +56,21 @@ ALL_SOURCE = Source("all", "All stories", "view")
 UNREAD_SOURCE = Source("unread", "Unread", "view")
 STARRED_SOURCE = Source("starred", "Starred", "view")
 VIEWS = (TODAY_SOURCE, ALL_SOURCE, UNREAD_SOURCE, STARRED_SOURCE)
+
+
+def day_source(day: date | None) -> Source:
+    """The Today view showing the digest of ``day`` (None: the current local day)."""
+    return replace(TODAY_SOURCE, day=day)
+
+
+def day_label(day: date, today: date) -> str:
+    """The Stories pane's title for a day's digest: 'Today, Fri 27 Nov', 'Yesterday, …', a date."""
+    shown = f"{day.strftime('%a')} {day.day} {day.strftime('%b %Y')}"
+    if day == today:
+        return f"Today, {shown}"
+    if day == today - timedelta(days=1):
+        return f"Yesterday, {shown}"
+    return shown
 
 
 def search_source(words: str) -> Source:
@@ -156,11 +173,6 @@ def source_query(source: Source, now: datetime, offset: int, limit: int) -> Arti
     return ArticleQuery(limit=limit, offset=offset)
 
 
-def hides_related(source: Source) -> bool:
-    """Whether related stories are folded under their lead (they are listed in Starred/search)."""
-    return source.key not in ("starred",) and source.kind != "search"
-
-
 @dataclass(frozen=True)
 class StoryCard:
     """One story in the Stories pane: a lead article and what relates to it."""
@@ -171,6 +183,8 @@ class StoryCard:
     reading_minutes: float = 0.0
     related: tuple[Article, ...] = field(default=())
     """Other articles covering the same story, each openable from the reader."""
+    also_in: tuple[str, ...] = ()
+    """Other sources that carried the lead's very text (wire copies, the same article twice)."""
 
     @property
     def id(self) -> int:
@@ -195,6 +209,8 @@ class StoryPage:
     """Why the list is not what was asked for (e.g. nothing today: the most recent stories)."""
     fallback: bool = False
     """True when Today was empty and the page holds the most recent stories instead."""
+    day: date | None = None
+    """The local day of a digest page (Today and the days ``[`` and ``]`` go to)."""
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)")

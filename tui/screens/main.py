@@ -10,7 +10,7 @@ by side; below that one pane shows at a time and Tab, Enter and q swap between t
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -28,6 +28,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from digest.errors import DigestError
+from digest.models import Article
 from digest.store import Store
 from tui import keys, render
 from tui.library import Library
@@ -47,6 +48,7 @@ from tui.model import (
     Source,
     StoryCard,
     build_sources,
+    day_source,
     feed_source,
     next_unread,
     resolve_source,
@@ -97,6 +99,8 @@ class MainScreen(Screen[None]):
         self.total = 0
         self.page_note = ""
         self.reader_id: int | None = None
+        self.digest_day: date | None = None
+        """The day whose digest Today shows (it may be an earlier one when today is empty)."""
         self.refreshing = False
         self.want_unread: int = 0
         """Pending n/p (+1/-1) waiting for a further page of stories."""
@@ -294,8 +298,10 @@ class MainScreen(Screen[None]):
         self.post_message(NewStories(tuple(cards), generation))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="article")
-    def _load_article(self, article_id: int, focus: bool) -> None:
-        data = self.library.reader(article_id)
+    def _load_article(
+        self, article_id: int, focus: bool, related: tuple[Article, ...] = ()
+    ) -> None:
+        data = self.library.reader(article_id, related)
         if not get_current_worker().is_cancelled:
             self.post_message(ArticleLoaded(article_id, data, focus))
 
@@ -327,6 +333,7 @@ class MainScreen(Screen[None]):
         self.stories.now = self.now()
         if page.offset == 0:
             self.source = page.source
+            self.digest_day = page.day
             self.stories.show(page.cards, cursor=message.restore)
             self.total = page.total
             self.page_note = page.note
@@ -462,7 +469,8 @@ class MainScreen(Screen[None]):
 
     def _preview(self, card_id: int) -> None:
         self._preview_timer = None
-        self._load_article(card_id, False)
+        card = self.stories.card(card_id)
+        self._load_article(card_id, False, card.related if card is not None else ())
 
     @property
     def busy(self) -> bool:
@@ -502,7 +510,7 @@ class MainScreen(Screen[None]):
         if self.reader_id == card.id and self.reader.data is not None:
             self.pane = "reader"
         else:
-            self._load_article(card.id, True)
+            self._load_article(card.id, True, card.related)
 
     def _target(self) -> StoryCard | None:
         """The story an action applies to: the one in the reader when it has focus, else the cursor."""
@@ -696,6 +704,26 @@ class MainScreen(Screen[None]):
 
         self.digest_app.write(job, then=self._load_sources)
         self.notify(render.plain(f"Marked every story of {label} read."), markup=False)
+
+    def action_prev_day(self) -> None:
+        self._go_day(-1)
+
+    def action_next_day(self) -> None:
+        self._go_day(1)
+
+    def _go_day(self, step: int) -> None:
+        """Show the digest of the day before (-1) or after (+1) the one shown (from any other
+        source, of the day before or after today); never past today."""
+        from tui.library import local_day
+
+        today = local_day(self.now())
+        shown = (self.digest_day or today) if self.source.key == "today" else today
+        day = shown + timedelta(days=step)
+        if day > today:
+            self.notify("This is today's digest: there is no later one yet.", markup=False)
+            return
+        self.show_source(day_source(day))
+        self.pane = "stories"
 
     def action_next_pane(self) -> None:
         self.pane = PANES[(PANES.index(self.pane) + 1) % len(PANES)]

@@ -280,7 +280,10 @@ class StoryList(ScrollView, can_focus=True):
         classes = ("story-list--card", state) if state else ("story-list--card",)
         style = self.get_visual_style(*classes)
         strips = []
-        for text in render.card(card, self.now).split("\n")[: CARD_LINES - 1]:
+        lines = render.card(card, self.now).split("\n")[: CARD_LINES - 1]
+        if card.also_in and len(lines) > 1:
+            lines[1] = with_also_in(lines[1], card)
+        for text in lines:
             fitted = Content.assemble(" ", text.truncate(max(1, width - 2), ellipsis=True), " ")
             rendered = Visual.to_strips(self, fitted, width, 1, style, pad=True)
             strips.append(rendered[0].crop(0, width).apply_meta({"story": index}))
@@ -324,3 +327,13 @@ class StoryList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._resize_virtual()
         self.scroll_to_cursor()
+
+
+def with_also_in(meta: Content, card: StoryCard) -> Content:
+    """The card's source line with "also in: A, B" after the source, time and related count
+    (before the reading time), where a narrow pane cuts it last."""
+    parts = meta.plain.split(render.DOT)
+    keep = 3 if card.related_count else 2
+    at = len(render.DOT.join(parts[:keep]))
+    also = render.line(f"{render.DOT}also in: {', '.join(card.also_in)}", "$text-muted")
+    return Content.assemble(meta[:at], also, meta[at:])
