@@ -12,6 +12,7 @@ of what may not reach a terminal.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -60,11 +61,33 @@ def item(
     extra: str = "",
 ) -> str:
     """One RSS item; ``title`` and ``description`` go in as given (raw XML, hostile on purpose)."""
-    body = description or "<![CDATA[<p>A plain paragraph about the harbour ferry timetable.</p>]]>"
+    body = description or f"<![CDATA[<p>{plain_paragraph(guid)}</p>]]>"
     return (
         f"<item><title>{title}</title><guid isPermaLink='false'>{guid}</guid>"
         + (f"<link>{link}</link>" if link else "")
         + f"<pubDate>{when(hours)}</pubDate><description>{body}</description>{extra}</item>"
+    )
+
+
+VOCABULARY = (
+    "harbour ferry timetable council bridge river school budget library museum orchard vineyard "
+    "glacier volcano comet satellite tram airport stadium theatre bakery brewery quarry mine "
+    "forest meadow island lighthouse canal tunnel reservoir dam festival parade election census "
+    "hospital clinic vaccine telescope archive manuscript painting sculpture violin orchestra "
+    "harvest drought flood storm heatwave blizzard earthquake wildfire market auction factory "
+    "shipyard railway motorway cycleway harbourmaster mayor senator judge"
+).split()
+
+
+def plain_paragraph(seed: str) -> str:
+    """An ordinary paragraph whose words depend on ``seed``: items that share no hostile text do
+    not read as copies of one story (the app groups copies under one card)."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    words = [VOCABULARY[b % len(VOCABULARY)] for b in digest[:10]]
+    return (
+        f"The {words[0]} and the {words[1]} were discussed with the {words[2]} committee. "
+        f"Residents near the {words[3]} asked about the {words[4]}, the {words[5]} and the "
+        f"{words[6]}. A decision on the {words[7]} and {words[8]} follows the {words[9]} report."
     )
 
 
@@ -297,7 +320,7 @@ def hostile_feeds(secret: Path, server: str) -> list[Hostile]:
             "billion-laughs-lines",
             rss(
                 "Laughs on lines",
-                [item("Laugh &l5; lines", guid="bl2", description="&l9;")],
+                [item("Laugh &l5; lines", guid="bl2", description="&l9; on lines")],
                 prolog='\n<!DOCTYPE rss [\n<!ENTITY l0 "ha">\n'
                 + laughs.replace(">", ">\n")
                 + "]>\n",
