@@ -73,13 +73,14 @@ def _decode(content: bytes, name: str) -> str:
 _UI_LINE = re.compile(
     r"^(?:logo|menu|home|search|skip to (?:main )?content|back to top|close|print|e-?mail|tweet"
     r"|share(?: this(?: article| story| post)?)?(?: on \w+)?|copy link"
-    r"|\d*\s*comments?|no comments(?: yet)?|be the first to comment|leave a (?:comment|reply)"
+    r"|\d*\s*comments?|no comments(?: yet)?|be the first to (?:comment|react|reply)"
+    r"|leave a (?:comment|reply)"
     r"|view comments|show comments|load more(?: comments)?"
     r"|(?:sign|log) ?(?:in|up|out)(?: to [\w ]{1,40})?|register|my account|subscribe(?: now)?"
     r"|newsletter|advertisement|sponsored(?: content)?|ad|loading|error in retrieving data"
     r"|accept(?: all)? cookies|cookie settings|follow us(?: on [\w ]+)?"
     r"|(?:download|get|install|open in) (?:the|our) app|open in app"
-    r"|try our [\w ]{0,30}features?|explore what [\w ]{1,40} can do for you"
+    r"|try our [\w ]{0,30}features?|(?:explore|see|discover) what [\w ]{1,40} can do for you"
     r")\W*$",
     re.IGNORECASE,
 )

@@ -501,3 +501,15 @@ def test_source_name_ending_in_a_date_word_keeps_its_name_and_time() -> None:
     assert related.title == "Ferry timetable changes next week"
     assert related.source == "Valley Today"
     assert related.published == now - timedelta(hours=3)
+
+
+def test_other_sites_interface_lines_are_dropped() -> None:
+    page = (
+        b"Harbour bridge reopens after repairs\n\nCoast Daily 05-01-2026\n\n"
+        b"The bridge reopened on Monday after six weeks of repairs. Traffic was light.\n\n"
+        b"See what Coast Assistant can do for you:\n\nBe the first to react...\n\n"
+        b"Discover what Harbour AI can do for you\n\nOfficials said the work came in under budget.\n"
+    )
+    (entry,) = read_saved_page(page, name="p.txt", key_base="/x/p.txt").entries
+    assert "can do for you" not in entry.text and "first to react" not in entry.text
+    assert entry.text.endswith("Officials said the work came in under budget.")
