@@ -266,17 +266,17 @@ def test_a_store_that_is_busy_unreachable_or_newer_is_not_taken_for_damage(
         assert sorted(p.name for p in home.iterdir()) == before
 
 
-def test_the_command_on_a_damaged_store_says_so_in_one_line_and_keeps_it(
+def test_the_command_on_a_file_that_is_not_a_store_keeps_it_and_starts_afresh(
     tmp_path: Path, isolated_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     isolated_env.mkdir(parents=True)
     garbage = b"\x00\x01 not sqlite " * 500
     (isolated_env / DB_NAME).write_bytes(garbage)
-    code = main(["list"])
+    assert main(["list"]) == 0
     err = capsys.readouterr().err
     assert "Traceback" not in err and not unsafe_characters(err)
-    notice = [line for line in err.splitlines() if "not a database" in line]
-    assert len(notice) == 1, err
-    copies = [p for p in isolated_env.iterdir() if p.read_bytes() == garbage]
-    assert copies, "the damaged store was overwritten"
-    assert code in (0, 1)
+    (notice,) = err.splitlines()
+    assert notice.startswith("digest: warning: The store ") and "file is not a database" in notice
+    (kept,) = [p for p in isolated_env.iterdir() if ".corrupt-" in p.name]
+    assert kept.read_bytes() == garbage and kept.name in notice
+    assert main(["feeds"]) == 0 and capsys.readouterr().err == ""
