@@ -36,7 +36,9 @@ def prepare(*keys: str, source: str | None = None) -> Callable[[Pilot[Any]], Awa
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
-        await pilot.pause(0.05)
+        # The key bar follows focus and the highlighted story: let its last redraw land.
+        await pilot.pause(0.1)
+        await settle(pilot)
 
     return run
 

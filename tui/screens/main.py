@@ -361,6 +361,7 @@ class MainScreen(Screen[None]):
         if self.want_unread:
             step, self.want_unread = self.want_unread, 0
             self._go_unread(step)
+        self.refresh_bindings()  # Link/Read/Star depend on there being a story under the cursor
 
     def on_sources_loaded(self, message: SourcesLoaded) -> None:
         feeds = message.data.feeds
@@ -429,6 +430,7 @@ class MainScreen(Screen[None]):
         self.reader.show(data)
         if message.focus:
             self.pane = "reader"
+        self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed (the store unreadable, say) becomes a notice, never a crash."""
