@@ -27,7 +27,8 @@ from digest.fetch import Fetcher, FetchSettings, RateLimited
 from digest.models import ArticleSummary, Entry, Feed, FetchResult, ParsedFeed, article_key
 from digest.parse import parse_feed
 from digest.store import Store, UpsertResult, content_hash
-from digest.summarize import summarize, summary_cache_key
+from digest.summaries import summary_key
+from digest.summarize import summarize
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")
 SAVED_PAGES_URL = "pages:saved"
@@ -342,7 +343,7 @@ def _summaries_of(
     """(key, summary) for each entry (pure CPU work; runs in a worker process)."""
     out: dict[str, ArticleSummary] = {}
     for e in entries:
-        key = entry_summary_key(e, settings)
+        key = summary_key(e, settings)
         if key in out:
             continue
         s = summarize(
@@ -361,7 +362,7 @@ async def summarize_entries(
     store: Store, entries: Sequence[Entry], settings: SummaryConfig, pool: Executor | None
 ) -> int:
     """Summarize the entries that have no stored summary yet, in ``pool``; store the results."""
-    keys = [entry_summary_key(e, settings) for e in entries]
+    keys = [summary_key(e, settings) for e in entries]
     have = store.summary_keys(keys)
     todo = [e for key, e in zip(keys, entries, strict=True) if key not in have]
     if not todo:
@@ -370,18 +371,6 @@ async def summarize_entries(
     results = await loop.run_in_executor(pool, _summaries_of, todo, settings)
     store.put_summaries(results)
     return len(results)
-
-
-def entry_summary_key(entry: Entry, settings: SummaryConfig) -> str:
-    """The summary key of an entry; equal to ``digest.summaries.summary_key`` of its article."""
-    return summary_cache_key(
-        entry.text or entry.summary,
-        settings.method,
-        settings.sentences,
-        settings.ratio,
-        language=entry.language or "english",
-        title=entry.title,
-    )
 
 
 async def _with_full_text(

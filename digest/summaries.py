@@ -12,21 +12,21 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 
 from digest.config import SummaryConfig
-from digest.models import Article, ArticleSummary
+from digest.models import Article, ArticleSummary, Entry
 from digest.store import Store
 
 
-def summary_key(article: Article, settings: SummaryConfig) -> str:
-    """The store key of ``article``'s summary under ``settings``."""
+def summary_key(item: Article | Entry, settings: SummaryConfig) -> str:
+    """The store key of an article's (or a not yet stored entry's) summary under ``settings``."""
     from digest.summarize import summary_cache_key
 
     return summary_cache_key(
-        article.text or article.summary,
+        item.text or item.summary,
         settings.method,
         settings.sentences,
         settings.ratio,
-        language=article.language or "english",
-        title=article.title,
+        language=item.language or "english",
+        title=item.title,
     )
 
 
