@@ -600,22 +600,12 @@ def _cmd_read(args: argparse.Namespace, config: Config, store: Store) -> int:
 
 
 def _read_url(url: str, config: Config, now: datetime) -> Article:
-    from digest.extract import extract_article
+    from digest.extract import extract_article, page_entry
     from digest.fetch import fetch_sync
-    from digest.models import Entry
 
     result = fetch_sync(url, config.fetch)
     page = extract_article(result.content, url=result.url)
-    entry = Entry(
-        title=page.title,
-        link=result.url,
-        author=page.author,
-        published=page.published,
-        text=page.text,
-        source=page.site_name,
-        language=page.language,
-    )
-    return _transient(entry, 0, page.site_name, now)
+    return _transient(page_entry(page, link=result.url), 0, page.site_name, now)
 
 
 def _transient(entry: Entry, index: int, feed_title: str, now: datetime) -> Article:

@@ -23,6 +23,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from digest.errors import ExtractError
+from digest.models import Entry
 from digest.parse import decode_mixed
 from digest.textclean import clean_line, clean_text, strip_controls
 
@@ -60,6 +61,20 @@ class ExtractedPage:
     """Primary language subtag declared by the page (``en``, ``pt``), lowercase, or empty."""
     url: str = ""
     """The page's canonical http(s) address, else the address it was given, else empty."""
+
+
+def page_entry(page: ExtractedPage, *, link: str = "", page_key: str = "") -> Entry:
+    """An extracted page as one article (``link`` overrides the page's own address)."""
+    return Entry(
+        title=page.title,
+        link=link or page.url,
+        author=page.author,
+        published=page.published,
+        text=page.text,
+        language=page.language,
+        source=page.site_name,
+        page_key=page_key,
+    )
 
 
 # --- decoding ----------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from digest.errors import ExtractError, ParseError
-from digest.extract import ExtractedPage, decode_page, extract_article
+from digest.extract import ExtractedPage, decode_page, extract_article, page_entry
 from digest.models import Entry, ParsedFeed
 from digest.parse import derive_title
 from digest.textclean import clean_line, clean_text
@@ -614,16 +614,7 @@ def _read_html(text: str, name: str, key_base: str, now: datetime | None) -> Par
         )
     if page is None:
         raise ParseError(f"{name} holds no article text that Digest could find")
-    entry = Entry(
-        title=page.title,
-        link=page.url,
-        author=page.author,
-        published=page.published,
-        text=page.text,
-        language=page.language,
-        source=page.site_name,
-        page_key=f"{key_base}#0",
-    )
+    entry = page_entry(page, page_key=f"{key_base}#0")
     return ParsedFeed(
         title=page.title,
         link=_site_home(page.url),
