@@ -27,8 +27,7 @@ from digest.fetch import Fetcher, FetchSettings, RateLimited
 from digest.models import ArticleSummary, Entry, Feed, FetchResult, ParsedFeed, article_key
 from digest.parse import parse_feed
 from digest.store import Store, UpsertResult, content_hash
-from digest.summaries import summary_key
-from digest.summarize import summarize
+from digest.summaries import compute_summary, summary_key
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")
 SAVED_PAGES_URL = "pages:saved"
@@ -346,15 +345,7 @@ def _summaries_of(
         key = summary_key(e, settings)
         if key in out:
             continue
-        s = summarize(
-            e.text or e.summary,
-            sentences=settings.sentences,
-            ratio=settings.ratio,
-            method=settings.method,
-            language=e.language or "english",
-            title=e.title,
-        )
-        out[key] = ArticleSummary(s.method, s.sentences, s.reading_minutes, s.language, s.note)
+        out[key] = compute_summary(e, settings)
     return list(out.items())
 
 

@@ -14,12 +14,11 @@ from concurrent.futures import Executor
 from digest.config import SummaryConfig
 from digest.models import Article, ArticleSummary, Entry
 from digest.store import Store
+from digest.summarize import Summary, summarize, summary_cache_key
 
 
 def summary_key(item: Article | Entry, settings: SummaryConfig) -> str:
     """The store key of an article's (or a not yet stored entry's) summary under ``settings``."""
-    from digest.summarize import summary_cache_key
-
     return summary_cache_key(
         item.text or item.summary,
         settings.method,
@@ -30,10 +29,8 @@ def summary_key(item: Article | Entry, settings: SummaryConfig) -> str:
     )
 
 
-def _stored(summary: object) -> ArticleSummary:
-    from digest.summarize import Summary
-
-    assert isinstance(summary, Summary)
+def stored_summary(summary: Summary) -> ArticleSummary:
+    """The summarizer's result in the form the store keeps."""
     return ArticleSummary(
         method=summary.method,
         sentences=summary.sentences,
@@ -43,24 +40,27 @@ def _stored(summary: object) -> ArticleSummary:
     )
 
 
+def compute_summary(item: Article | Entry, settings: SummaryConfig) -> ArticleSummary:
+    """Summarize an article or entry now (pure CPU work: a worker's job for many)."""
+    return stored_summary(
+        summarize(
+            item.text or item.summary,
+            sentences=settings.sentences,
+            ratio=settings.ratio,
+            method=settings.method,
+            language=item.language or "english",
+            title=item.title,
+        )
+    )
+
+
 def article_summary(store: Store, article: Article, settings: SummaryConfig) -> ArticleSummary:
     """The article's summary: from the store, else computed now (in this thread) and stored."""
     key = summary_key(article, settings)
     found = store.summary(key)
     if found is not None:
         return found
-    from digest.summarize import summarize
-
-    summary = _stored(
-        summarize(
-            article.text or article.summary,
-            sentences=settings.sentences,
-            ratio=settings.ratio,
-            method=settings.method,
-            language=article.language or "english",
-            title=article.title,
-        )
-    )
+    summary = compute_summary(article, settings)
     store.put_summaries([(key, summary)])
     return summary
 
@@ -97,5 +97,5 @@ def summarize_articles(
         titles=[a.title for a in items],
         executor=executor,
     )
-    store.put_summaries((key, _stored(s)) for key, s in zip(todo, results, strict=True))
+    store.put_summaries((key, stored_summary(s)) for key, s in zip(todo, results, strict=True))
     return len(items)
