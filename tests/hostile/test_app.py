@@ -9,11 +9,7 @@ app on a pseudo-terminal: none of the hostile escape sequences' payloads reaches
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
-import struct
-import subprocess
-import termios
 import time
 from pathlib import Path
 
@@ -25,7 +21,7 @@ from digest.store import ArticleQuery, Store
 from tests.hostile.conftest import GOOD, Site, command_env, run_command, write_config
 from tests.hostile.documents import MARKUP, SECRET_MARKER, good_titles, unsafe_characters
 from tests.tui.conftest import settle
-from tests.tui.test_terminal import digest_command, read_until
+from tests.tui.test_terminal import open_app_on_pty, read_until
 from tui.app import DigestApp
 from tui.screens.main import MainScreen
 from tui.widgets.reader import ReaderPane
@@ -189,17 +185,7 @@ def test_the_real_app_sends_no_hostile_escape_to_the_terminal(site: Site, tmp_pa
     config = write_config(tmp_path / "config.toml", feeds)
     env = command_env(home, config)
     assert run_command(["refresh"], env).code == 0
-    leader, follower = os.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))
-    process = subprocess.Popen(
-        [digest_command()],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(follower)
+    process, leader = open_app_on_pty(env, 40, 160)
     try:
         seen = read_until(leader, b"alpha story", timeout=20)
         assert b"alpha story" in seen, seen[-2000:]

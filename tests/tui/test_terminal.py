@@ -44,17 +44,13 @@ def read_until(fd: int, wanted: bytes, timeout: float) -> bytes:
     return seen
 
 
-def test_digest_opens_the_app_and_q_quits(tmp_path: Path) -> None:
+def open_app_on_pty(
+    env: dict[str, str], rows: int, columns: int
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start the installed ``digest`` (the app) on a new pseudo-terminal of ``columns`` x
+    ``rows``; returns the process and the terminal's leader end, to read and type on."""
     leader, follower = os.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    env = {
-        **os.environ,
-        "DIGEST_HOME": str(tmp_path / "home"),
-        "DIGEST_CONFIG": str(tmp_path / "none.toml"),
-        "TERM": "xterm-256color",
-        "COLUMNS": "100",
-        "LINES": "30",
-    }
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     process = subprocess.Popen(
         [digest_command()],
         stdin=follower,
@@ -64,6 +60,19 @@ def test_digest_opens_the_app_and_q_quits(tmp_path: Path) -> None:
         start_new_session=True,
     )
     os.close(follower)
+    return process, leader
+
+
+def test_digest_opens_the_app_and_q_quits(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DIGEST_HOME": str(tmp_path / "home"),
+        "DIGEST_CONFIG": str(tmp_path / "none.toml"),
+        "TERM": "xterm-256color",
+        "COLUMNS": "100",
+        "LINES": "30",
+    }
+    process, leader = open_app_on_pty(env, 30, 100)
     try:
         screen = read_until(leader, b"Today", timeout=20)  # the stories pane's title
         if b"Next" not in screen:  # the footer, maybe later in the same frame
