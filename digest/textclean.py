@@ -26,6 +26,9 @@ _ESCAPE_SEQ = re.compile(
     r"|\x9d[^\x07\x9c\x1b\n]*(?:\x07|\x9c|\x1b\\)"  # 8-bit OSC, terminated
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_OTHER_SPACES = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+"""The characters of :data:`_SPACES` other than the space itself."""
+_SPACE_RUNS = re.compile("  +")
 # Every character strip_controls changes: the controls, and the line breaks it rewrites (every
 # escape sequence starts with a control). One search for them is far cheaper than the rewrites.
 _STRIPPED = re.compile(f"[\r\u2028\u2029{_CONTROL_CHARS}]")
@@ -94,5 +97,12 @@ def clean_text(text: str | None) -> str:
     ):
         return text  # already clean: the common case for text Digest cleaned before
     text = strip_controls(unicodedata.normalize("NFC", text))
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    # What `_SPACES.sub(" ", line)` does to each line, in two cheaper steps: the regex cost ~100 ns
+    # for every single space it met (a match replaced by itself); these cost ~1-3 ns a character.
+    for space in _OTHER_SPACES:
+        if space in text:
+            text = text.replace(space, " ")
+    if "  " in text:
+        text = _SPACE_RUNS.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
