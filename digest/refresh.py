@@ -10,9 +10,11 @@ It never prints: progress goes to a callback the CLI or the app supplies.
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -121,9 +123,8 @@ def refresh_feeds(
     count = workers if workers is not None else min(2, os.cpu_count() or 1)
     pool: Executor | None = None
     if count > 0 and len(web) > 4:
-        # Created before the event loop and the HTTP client's threads exist, so forking is safe.
-        pool = ProcessPoolExecutor(max_workers=count)
-    writer = _StoreThread(store)
+        pool = _worker_pool(count)
+    writer = _StoreThread(store, in_workers=isinstance(pool, ProcessPoolExecutor))
     try:
         return asyncio.run(
             _refresh(
@@ -139,11 +140,46 @@ def refresh_feeds(
 T = TypeVar("T")
 
 
-class _StoreThread:
-    """All of a refresh's store work on one thread with its own connection (files only)."""
+def _worker_pool(count: int) -> ProcessPoolExecutor:
+    """Worker processes for parsing, summarizing and storing feeds.
 
-    def __init__(self, store: Store) -> None:
+    They come from a fork server (a fresh process that has imported the parsing modules once),
+    not from a fork of this process: a worker opens the store itself, and SQLite must never be
+    used in a child forked from a process holding a connection to the same file. The fork server
+    also keeps the caller's threads (an app's, the HTTP client's) out of the workers.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["digest.refresh", "digest.extract", "digest.summaries"])
+    return ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(context.Lock(),),
+    )
+
+
+_write_lock: AbstractContextManager[object] = nullcontext()
+"""Taken by a worker around its store writes (see :func:`_init_worker`)."""
+
+
+def _init_worker(lock: AbstractContextManager[object]) -> None:
+    """Workers take turns to write through a lock of their own rather than SQLite's: a writer
+    that finds SQLite's lock taken sleeps in growing steps (1, 2, 5, 10 ms...) and leaves its
+    core idle, while this lock wakes the next writer as soon as the last one commits."""
+    global _write_lock
+    _write_lock = lock
+
+
+class _StoreThread:
+    """All of a refresh's store work on one thread with its own connection (files only).
+
+    ``path`` is set when worker processes may write to the store themselves: a file store
+    refreshed with a process pool.
+    """
+
+    def __init__(self, store: Store, *, in_workers: bool = False) -> None:
         self._main = store
+        self.path = store.path if in_workers and isinstance(store.path, Path) else None
         self._local: Store | None = None
         self._thread = (
             ThreadPoolExecutor(1, thread_name_prefix="digest-store")
@@ -240,44 +276,50 @@ async def _one(
                 )
             )
             return FeedOutcome(feed, "not_modified")
-        known = await writer.run(lambda s: s.existing_hashes(feed.id))
-        parsed = await loop.run_in_executor(
-            pool,
-            _parse_job,
-            result.content,
-            result.url,
-            result.content_type,
-            now,
-            known,
-            summary,
-            feed.full_text,
-        )
+        fetched = _Fetched(result.url, result.content_type, result.etag, result.last_modified)
+        if writer.path is not None:
+            job = _StoreJob(writer.path, feed.id, feed.full_text, now, summary)
+            done = await loop.run_in_executor(pool, _ingest_job, job, fetched, result.content)
+            if isinstance(done, _Stored):
+                return FeedOutcome(
+                    feed,
+                    "ok",
+                    len(done.result.new),
+                    len(done.result.updated),
+                    warning=done.warning,
+                    new_ids=done.result.new,
+                )
+            parsed = done
+        else:
+            known = await writer.run(lambda s: s.existing_hashes(feed.id))
+            parsed = await loop.run_in_executor(
+                pool,
+                _parse_job,
+                result.content,
+                result.url,
+                result.content_type,
+                now,
+                known,
+                summary,
+                feed.full_text,
+            )
         entries = list(parsed.feed.entries)
         summaries = list(parsed.summaries)
         wanted = [i for i, wants in enumerate(parsed.wants_full_text) if wants]
+        hashes: list[str] | None = None
         if wanted:
+            # Stored with each article: the feed's own version, not the page's text that may
+            # replace it, so an unchanged teaser is not taken for an edit next time.
+            hashes = [content_hash(e) for e in entries]
             await _with_full_text(entries, wanted[:MAX_FULL_TEXT_PER_FEED], fetcher, pool)
             if summary is not None:
                 texts = [entries[i] for i in wanted]
-                done = await loop.run_in_executor(pool, _summaries_of, texts, summary)
-                summaries.extend(done)
+                extra = await loop.run_in_executor(pool, _summaries_of, texts, summary)
+                summaries.extend(extra)
         meta = parsed.feed
 
         def store_feed(s: Store) -> UpsertResult:
-            stored = s.upsert_entries(feed.id, entries, now=now)
-            if summaries:
-                s.put_summaries(summaries)
-            s.record_fetch(
-                feed.id,
-                when=now,
-                error="",
-                etag=result.etag,
-                last_modified=result.last_modified,
-                title=meta.title or None,
-                site_url=meta.link or None,
-                language=meta.language or None,
-            )
-            return stored
+            return _store_parsed(s, feed.id, entries, summaries, meta, fetched, now, hashes)
 
         stored = await writer.run(store_feed)
         return FeedOutcome(
@@ -303,6 +345,111 @@ async def _one(
         return FeedOutcome(feed, "failed", error=reason)
 
 
+@dataclass(frozen=True)
+class _Fetched:
+    """What the fetch said about a feed's body, beside the body itself."""
+
+    url: str
+    content_type: str
+    etag: str
+    last_modified: str
+
+
+@dataclass(frozen=True)
+class _StoreJob:
+    """What a worker needs to store a feed itself."""
+
+    path: Path
+    feed_id: int
+    full_text: str
+    now: datetime
+    summary: SummaryConfig | None
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A worker stored the feed: what changed, and the parser's warning."""
+
+    result: UpsertResult
+    warning: str
+
+
+_worker_store: Store | None = None
+"""A worker process's own connection to the store (opened by its first job)."""
+
+
+def _store_in_worker(path: Path) -> Store:
+    global _worker_store
+    if _worker_store is None or _worker_store.path != path:
+        from multiprocessing import util
+
+        if _worker_store is not None:
+            _worker_store.close()
+        _worker_store = Store(path)
+        # Closed when the worker exits (a worker ends with os._exit, which skips atexit).
+        util.Finalize(_worker_store, _worker_store.close, exitpriority=10)
+    return _worker_store
+
+
+def _ingest_job(job: _StoreJob, fetched: _Fetched, content: bytes) -> _Stored | _Parsed:
+    """Runs in a worker process: parse, summarize and store a feed in one transaction.
+
+    A feed with entries that want their article page (teasers) is not stored here: the parsed
+    feed goes back to the event loop, which fetches the pages and stores it itself.
+    """
+    store = _store_in_worker(job.path)
+    known = store.existing_hashes(job.feed_id)
+    parsed = _parse_job(
+        content,
+        fetched.url,
+        fetched.content_type,
+        job.now,
+        known,
+        job.summary,
+        job.full_text,
+    )
+    if any(parsed.wants_full_text):
+        return parsed
+    result = _store_parsed(
+        store,
+        job.feed_id,
+        parsed.feed.entries,
+        parsed.summaries,
+        parsed.feed,
+        fetched,
+        job.now,
+    )
+    return _Stored(result, parsed.feed.warning)
+
+
+def _store_parsed(
+    store: Store,
+    feed_id: int,
+    entries: Sequence[Entry],
+    summaries: Sequence[tuple[str, ArticleSummary]],
+    meta: ParsedFeed,
+    fetched: _Fetched,
+    now: datetime,
+    hashes: Sequence[str] | None = None,
+) -> UpsertResult:
+    """A feed's articles, their summaries and the fetch's outcome, in one commit."""
+    with _write_lock, store.transaction():
+        stored = store.upsert_entries(feed_id, entries, now=now, hashes=hashes)
+        if summaries:
+            store.put_summaries(summaries)
+        store.record_fetch(
+            feed_id,
+            when=now,
+            error="",
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+            title=meta.title or None,
+            site_url=meta.link or None,
+            language=meta.language or None,
+        )
+    return stored
+
+
 def _parse_job(
     content: bytes,
     url: str,
@@ -321,16 +468,16 @@ def _parse_job(
 
     parsed = parse_feed(content, url=url, content_type=content_type, now=now)
     entries = tuple(replace(e, content_html="") for e in parsed.entries)
+    # New or changed entries (by the feed's own version: see upsert_entries' ``hashes``).
+    changed = [known.get(article_key(e)) != content_hash(e) for e in entries]
     wants = tuple(
         bool(e.link)
-        and article_key(e) not in known
+        and is_changed
         and (full_text == "always" or (full_text == "auto" and is_teaser(e.text, e.summary)))
-        for e in entries
+        for e, is_changed in zip(entries, changed, strict=True)
     )
     fresh = [
-        e
-        for e, w in zip(entries, wants, strict=True)
-        if not w and known.get(article_key(e)) != content_hash(e)
+        e for e, w, is_changed in zip(entries, wants, changed, strict=True) if is_changed and not w
     ]
     summaries = _summaries_of(fresh, summary) if summary is not None and fresh else []
     return _Parsed(replace(parsed, entries=entries), wants, tuple(summaries))

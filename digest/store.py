@@ -218,6 +218,8 @@ class Store:
 
     def __init__(self, path: Path | str, *, timeout: float = 10.0) -> None:
         self.path = path
+        self._depth = 0
+        """How many transactions (this one and those that joined it) are open."""
         if isinstance(path, Path):
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -274,11 +276,26 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE, so writers queue instead of failing later)."""
+        """One write transaction (BEGIN IMMEDIATE, so writers queue instead of failing later).
+
+        A transaction opened inside another (on this store) joins it: nothing is committed until
+        the outermost one ends, and an error anywhere rolls the whole of it back. That lets a
+        caller put several writes (a feed's articles, summaries and fetch record) in one commit.
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self._db
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot write to the store ({exc})") from exc
+            finally:
+                self._depth -= 1
+            return
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"the store is busy or unwritable ({exc})") from exc
+        self._depth = 1
         try:
             yield self._db
         except sqlite3.Error as exc:
@@ -293,6 +310,8 @@ class Store:
             except sqlite3.Error as exc:
                 self._rollback()
                 raise StoreError(f"cannot write to the store ({exc})") from exc
+        finally:
+            self._depth = 0
 
     def _rollback(self) -> None:
         """Roll back what is left of a transaction (a failed COMMIT has rolled back already)."""
@@ -448,7 +467,12 @@ class Store:
         return {row[0]: row[1] for row in rows}
 
     def upsert_entries(
-        self, feed_id: int, entries: Iterable[Entry], *, now: datetime | None = None
+        self,
+        feed_id: int,
+        entries: Iterable[Entry],
+        *,
+        now: datetime | None = None,
+        hashes: Sequence[str] | None = None,
     ) -> UpsertResult:
         """Store a feed's entries in one transaction.
 
@@ -456,26 +480,30 @@ class Store:
         keeps its read/starred marks; an unchanged one is left alone. Duplicate keys within
         ``entries`` keep the first. ``Entry.related_to`` (an index into ``entries``) becomes a link
         to the stored lead article.
+
+        ``hashes`` (one per entry) are the content hashes to compare and keep instead of the
+        entries' own: a refresh that replaced a teaser by its article page passes the hash of the
+        feed's version, so the next refresh sees the unchanged teaser as unchanged and leaves the
+        full text alone.
         """
         now = now or _now()
         added = iso(now)
-        batch: list[tuple[int, str, Entry]] = []  # (index, key, entry), first of each key
+        batch: list[tuple[int, str, Entry, str]] = []  # (index, key, entry, hash), first per key
         seen: set[str] = set()
         for index, entry in enumerate(entries):
             key = article_key(entry)
             if key not in seen:
                 seen.add(key)
-                batch.append((index, key, entry))
+                batch.append((index, key, entry, hashes[index] if hashes else content_hash(entry)))
         # Few statements per feed, each over the whole batch: a thread that writes while another
         # runs Python waits for the GIL at every statement, so their count is what costs.
         with self.transaction() as db:
-            known = self._rows_by_key(db, feed_id, [key for _, key, _ in batch])
+            known = self._rows_by_key(db, feed_id, [key for _, key, _, _ in batch])
             inserts: list[tuple[Any, ...]] = []
             changes: list[tuple[Any, ...]] = []
             updated: list[int] = []
             unchanged = 0
-            for _, key, entry in batch:
-                digest = content_hash(entry)
+            for _, key, entry, digest in batch:
                 row = known.get(key)
                 if row is None:
                     sort_time = iso(entry.published or entry.updated or now)
@@ -507,10 +535,10 @@ class Store:
                 fresh = self._rows_by_key(db, feed_id, [row[1] for row in inserts])
                 ids.update((key, row[0]) for key, row in fresh.items())
             new = [ids[row[1]] for row in inserts]
-            by_index = {index: ids[key] for index, key, _ in batch}
+            by_index = {index: ids[key] for index, key, _, _ in batch}
             links = [
                 (by_index[entry.related_to], by_index[index])
-                for index, _, entry in batch
+                for index, _, entry, _ in batch
                 if entry.related_to is not None
                 and entry.related_to in by_index
                 and by_index[entry.related_to] != by_index[index]

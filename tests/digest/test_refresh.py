@@ -105,12 +105,73 @@ def test_teaser_feed_gets_full_text(store: Store, http_server: LocalServer) -> N
     assert never.full_text == "never"
 
 
+def test_full_text_survives_the_next_refreshes(store: Store, http_server: LocalServer) -> None:
+    """The feed keeps sending the same teaser: the stored page text stays, the page is not fetched
+    again; an edited teaser is an edit, and its page is fetched again."""
+    base = http_server.url("").rstrip("/")
+    teasers = rss("teasy", 1, teaser=True, link_base=base)
+    http_server.add("/t.xml", teasers)
+    http_server.add("/story/0", article_page("Ferry timetable"), content_type="text/html")
+    feed = store.add_feed(http_server.url("/t.xml"))
+    refresh_feeds(store, [feed], FAST, now=NOW, workers=0)
+    (article,) = store.articles()
+    assert "paragraph 3 tells" in article.text
+    store.mark([article.id], starred=True)
+    for _ in range(2):
+        report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=0)
+        assert (report.new_articles, report.updated_articles) == (0, 0)
+        kept = store.article(article.id)
+        assert kept is not None and kept.text == article.text and kept.starred
+    assert http_server.hits("/story/0") == 1
+    http_server.add("/t.xml", teasers.replace(b"The council of teasy", b"The new council of teasy"))
+    http_server.add("/story/0", article_page("Bridge timetable"), content_type="text/html")
+    report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=0)
+    assert report.updated_articles == 1 and http_server.hits("/story/0") == 2
+    edited = store.article(article.id)
+    assert edited is not None and edited.text.startswith("Bridge timetable") and edited.starred
+
+
 def test_parsing_in_worker_processes(store: Store, http_server: LocalServer) -> None:
     for n in range(6):
         http_server.add(f"/{n}.xml", rss(f"site{n}", 5))
         store.add_feed(http_server.url(f"/{n}.xml"))
     report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=2)
     assert report.new_articles == 30 and not report.failed
+
+
+def test_worker_processes_store_feeds_themselves(store: Store, http_server: LocalServer) -> None:
+    """With a file store and worker processes, the workers parse and store each feed; a teaser
+    feed goes back to the event loop for its pages; all of it reads back the same, and the
+    validators the workers recorded make the next refresh conditional."""
+    base = http_server.url("").rstrip("/")
+    for n in range(5):
+        http_server.add(f"/{n}.xml", rss(f"site{n}", 3), etag=f'"e{n}"')
+        store.add_feed(http_server.url(f"/{n}.xml"))
+    http_server.add("/t.xml", rss("teasy", 1, teaser=True, link_base=base))
+    http_server.add("/story/0", article_page("Ferry timetable"), content_type="text/html")
+    http_server.add("/bad.xml", b"<html>oops</html>", status=500)
+    for path in ("/t.xml", "/bad.xml"):
+        store.add_feed(http_server.url(path))
+    report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=2)
+    assert report.new_articles == 16 and [o.feed.url for o in report.failed] == [
+        http_server.url("/bad.xml")
+    ]
+    assert len(set(report.new_ids)) == 16 == store.count()
+    feeds = {f.url: f for f in store.feeds()}
+    assert feeds[http_server.url("/3.xml")].etag == '"e3"'
+    assert feeds[http_server.url("/3.xml")].title == "The site3 Times"
+    teased = store.articles_by_url(f"{base}/story/0")
+    assert "paragraph 3 tells" in teased[0].text
+
+    first = next(a for a in store.articles() if a.title == "site2 item 0")
+    store.mark([first.id], read=True, starred=True)
+    http_server.add("/2.xml", rss("site2", 3).replace(b"site2 item 0", b"site2 item 0 (fixed)"))
+    again = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=2)
+    assert (again.new_articles, again.updated_articles, again.not_modified) == (0, 1, 4)
+    assert http_server.requests("/3.xml")[1]["If-None-Match"] == '"e3"'
+    edited = store.article(first.id)
+    assert edited is not None and edited.title == "site2 item 0 (fixed)"
+    assert edited.read and edited.starred
 
 
 def test_saved_pages_are_not_duplicated(store: Store, tmp_path: Path) -> None:

@@ -65,6 +65,39 @@ def test_upsert_inserts_then_skips_unchanged(store: Store) -> None:
     assert store.count() == 2
 
 
+def test_nested_transactions_commit_together_or_not_at_all(store: Store, tmp_path: Path) -> None:
+    feed = store.add_feed("https://a.example/feed")
+    other = Store(tmp_path / "s.sqlite3")  # a second connection sees only what is committed
+    with store.transaction():
+        store.upsert_entries(feed.id, [entry(1)], now=NOW)
+        store.record_fetch(feed.id, when=NOW, etag='"v1"')
+        assert other.count() == 0
+    assert other.count() == 1 and other.feeds()[0].etag == '"v1"'
+    with pytest.raises(StoreError), store.transaction():
+        store.upsert_entries(feed.id, [entry(2)], now=NOW)
+        store.record_fetch(feed.id, when=NOW, etag='"v2"')
+        store._db.execute("INSERT INTO no_such_table VALUES (1)")
+    assert store.count() == other.count() == 1 and other.feeds()[0].etag == '"v1"'
+    store.upsert_entries(feed.id, [entry(3)], now=NOW)  # the store is usable afterwards
+    assert other.count() == 2
+    other.close()
+
+
+def test_stored_hash_can_be_the_feeds_version(store: Store) -> None:
+    """A refresh that replaced a teaser by its page stores the teaser's hash: the same teaser
+    next time is unchanged and the page text stays."""
+    from digest.store import content_hash
+
+    feed = store.add_feed("https://a.example/feed")
+    teaser = entry(1, text="Short teaser…")
+    page = entry(1, text="The whole article, as its page has it.")
+    (aid,) = store.upsert_entries(feed.id, [page], now=NOW, hashes=[content_hash(teaser)]).new
+    again = store.upsert_entries(feed.id, [teaser], now=NOW)
+    assert again.unchanged == 1 and again.updated == ()
+    kept = store.article(aid)
+    assert kept is not None and kept.text == "The whole article, as its page has it."
+
+
 def test_edited_article_updates_in_place_and_keeps_marks(store: Store) -> None:
     feed = store.add_feed("https://a.example/feed")
     (aid,) = store.upsert_entries(feed.id, [entry(1)], now=NOW).new

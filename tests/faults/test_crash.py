@@ -150,7 +150,9 @@ def stored_home(home: Path, articles: int = 240) -> None:
 class GrowingFeeds:
     """Feeds on the server that gain items while the refreshes run, so every refresh writes."""
 
-    def __init__(self, server: LocalServer, feeds: int = 4) -> None:
+    def __init__(self, server: LocalServer, feeds: int = 6) -> None:
+        # More than four feeds: the refresh then parses, summarizes and stores in worker
+        # processes, and the kills land in those too.
         self.server = server
         self.paths = [f"/grow/{n}.xml" for n in range(feeds)]
         self.items = 5
