@@ -27,9 +27,7 @@ from digest.config import SummaryConfig
 from digest.errors import DigestError, ExtractError, ParseError
 from digest.fetch import Fetcher, FetchSettings, RateLimited
 from digest.models import ArticleSummary, Entry, Feed, FetchResult, ParsedFeed, article_key
-from digest.parse import parse_feed
 from digest.store import Store, UpsertResult, content_hash
-from digest.summaries import compute_summary, summary_key
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")
 SAVED_PAGES_URL = "pages:saved"
@@ -121,10 +119,8 @@ def refresh_feeds(
     if not web:
         return RefreshReport(())
     count = workers if workers is not None else min(2, os.cpu_count() or 1)
-    pool: Executor | None = None
-    if count > 0 and len(web) > 4:
-        pool = _worker_pool(count)
-    writer = _StoreThread(store, in_workers=isinstance(pool, ProcessPoolExecutor))
+    pool = _Workers(count if len(web) > 4 else 0)
+    writer = _StoreThread(store, in_workers=pool.processes)
     try:
         return asyncio.run(
             _refresh(
@@ -133,11 +129,31 @@ def refresh_feeds(
         )
     finally:
         writer.close()
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown()
 
 
 T = TypeVar("T")
+
+
+class _Workers:
+    """The refresh's worker processes (none: threads), started when the first feed body needs
+    parsing, so a refresh where every feed answers 304 starts no process at all."""
+
+    def __init__(self, count: int) -> None:
+        self.processes = count > 0
+        self._count = count
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def executor(self) -> Executor | None:
+        """The process pool, or None for the event loop's default thread pool."""
+        if self._pool is None and self.processes:
+            self._pool = _worker_pool(self._count)
+        return self._pool
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _worker_pool(count: int) -> ProcessPoolExecutor:
@@ -149,7 +165,9 @@ def _worker_pool(count: int) -> ProcessPoolExecutor:
     also keeps the caller's threads (an app's, the HTTP client's) out of the workers.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["digest.refresh", "digest.extract", "digest.summaries"])
+    context.set_forkserver_preload(
+        ["digest.refresh", "digest.parse", "digest.extract", "digest.summaries"]
+    )
     return ProcessPoolExecutor(
         max_workers=count,
         mp_context=context,
@@ -221,12 +239,14 @@ async def _refresh(
     on_progress: Progress | None,
     transport: httpx.AsyncBaseTransport | None,
     now: datetime,
-    pool: Executor | None,
+    pool: _Workers,
     summary: SummaryConfig | None,
 ) -> RefreshReport:
+    unchanged: list[tuple[int, str, str]] = []
     async with Fetcher(settings, transport=transport) as fetcher:
         tasks = [
-            asyncio.create_task(_one(writer, feed, fetcher, now, pool, summary)) for feed in feeds
+            asyncio.create_task(_one(writer, feed, fetcher, now, pool, summary, unchanged))
+            for feed in feeds
         ]
         outcomes: list[FeedOutcome] = []
         for next_done in asyncio.as_completed(tasks):
@@ -234,6 +254,9 @@ async def _refresh(
             outcomes.append(outcome)
             if on_progress is not None:
                 on_progress(outcome)
+    if unchanged:
+        # One commit for every feed that answered 304 (it only notes when each was fetched).
+        await writer.run(lambda s: s.record_not_modified(unchanged, when=now))
     order = {feed.id: i for i, feed in enumerate(feeds)}
     outcomes.sort(key=lambda o: order[o.feed.id])
     return RefreshReport(tuple(outcomes))
@@ -256,8 +279,9 @@ async def _one(
     feed: Feed,
     fetcher: Fetcher,
     now: datetime,
-    pool: Executor | None,
+    workers: _Workers,
     summary: SummaryConfig | None,
+    unchanged: list[tuple[int, str, str]],
 ) -> FeedOutcome:
     loop = asyncio.get_running_loop()
     if feed.retry_until is not None and feed.retry_until > now:
@@ -266,17 +290,10 @@ async def _one(
     try:
         result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         if result.not_modified:
-            await writer.run(
-                lambda s: s.record_fetch(
-                    feed.id,
-                    when=now,
-                    error="",
-                    etag=result.etag or None,
-                    last_modified=result.last_modified or None,
-                )
-            )
+            unchanged.append((feed.id, result.etag, result.last_modified))
             return FeedOutcome(feed, "not_modified")
         fetched = _Fetched(result.url, result.content_type, result.etag, result.last_modified)
+        pool = workers.executor
         if writer.path is not None:
             job = _StoreJob(writer.path, feed.id, feed.full_text, now, summary)
             done = await loop.run_in_executor(pool, _ingest_job, job, fetched, result.content)
@@ -465,6 +482,7 @@ def _parse_job(
     nothing more than parsing.
     """
     from digest.extract import is_teaser
+    from digest.parse import parse_feed
 
     parsed = parse_feed(content, url=url, content_type=content_type, now=now)
     entries = tuple(replace(e, content_html="") for e in parsed.entries)
@@ -487,6 +505,8 @@ def _summaries_of(
     entries: Sequence[Entry], settings: SummaryConfig
 ) -> list[tuple[str, ArticleSummary]]:
     """(key, summary) for each entry (pure CPU work; runs in a worker process)."""
+    from digest.summaries import compute_summary, summary_key
+
     out: dict[str, ArticleSummary] = {}
     for e in entries:
         key = summary_key(e, settings)
@@ -500,6 +520,8 @@ async def summarize_entries(
     store: Store, entries: Sequence[Entry], settings: SummaryConfig, pool: Executor | None
 ) -> int:
     """Summarize the entries that have no stored summary yet, in ``pool``; store the results."""
+    from digest.summaries import summary_key
+
     keys = [summary_key(e, settings) for e in entries]
     have = store.summary_keys(keys)
     todo = [e for key, e in zip(keys, entries, strict=True) if key not in have]
@@ -678,6 +700,8 @@ def load_samples(
 
     Returns the number of new articles. Loading twice adds nothing.
     """
+    from digest.parse import parse_feed
+
     now = now or datetime.now(UTC)
     parsed: list[tuple[str, ParsedFeed]] = []
     for item in samples.feed_files():

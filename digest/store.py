@@ -457,6 +457,15 @@ class Store:
         with self.transaction() as db:
             db.execute(f"UPDATE feeds SET {', '.join(sets)} WHERE id = ?", (*args, feed_id))
 
+    def record_not_modified(self, feeds: Iterable[tuple[int, str, str]], *, when: datetime) -> None:
+        """Note, in one commit, that feeds answered "not modified" at ``when``: (feed id, ETag,
+        Last-Modified) each, the validators kept as they were when given empty."""
+        with self.transaction():
+            for feed_id, etag, last_modified in feeds:
+                self.record_fetch(
+                    feed_id, when=when, etag=etag or None, last_modified=last_modified or None
+                )
+
     # -- articles ---------------------------------------------------------------------------
 
     def existing_hashes(self, feed_id: int) -> dict[str, str]:
