@@ -83,6 +83,20 @@ def test_nested_transactions_commit_together_or_not_at_all(store: Store, tmp_pat
     other.close()
 
 
+def test_not_modified_feeds_are_noted_together(store: Store) -> None:
+    a = store.add_feed("https://a.example/feed")
+    b = store.add_feed("https://b.example/feed")
+    store.record_fetch(a.id, when=NOW, etag='"a1"', last_modified="Mon, 02 Mar 2026 10:00:00 GMT")
+    store.record_fetch(b.id, when=NOW, error="timed out", retry_until=NOW + timedelta(hours=1))
+    later = NOW + timedelta(hours=2)
+    store.record_not_modified([(a.id, "", ""), (b.id, '"b2"', "")], when=later)
+    feeds = {f.id: f for f in store.feeds()}
+    assert feeds[a.id].etag == '"a1"' and feeds[a.id].last_modified.startswith("Mon, 02 Mar")
+    assert feeds[b.id].etag == '"b2"' and feeds[b.id].last_error == ""
+    assert feeds[b.id].retry_until is None
+    assert feeds[a.id].last_fetched == feeds[b.id].last_fetched == later
+
+
 def test_stored_hash_can_be_the_feeds_version(store: Store) -> None:
     """A refresh that replaced a teaser by its page stores the teaser's hash: the same teaser
     next time is unchanged and the page text stays."""
