@@ -131,3 +131,16 @@ def test_looks_like_html() -> None:
     assert not looks_like_html("Use the <video> element")
     assert not looks_like_html("Q&A with R&D")
     assert not looks_like_html("")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\r\fab\u00a0\u2003\x0b")), max_size=40))
+def test_whitespace_runs_collapse_as_the_html_whitespace_regex_would(text: str) -> None:
+    from digest.htmltext import _collapse_whitespace
+
+    assert _collapse_whitespace(text) == re.sub(r"[ \t\n\r\f]+", " ", text)
+
+
+def test_whitespace_inside_and_across_inline_elements_collapses() -> None:
+    html = "<p>a \t\r\n b<b>  c </b>\f d&#32;&#32;e\u00a0\u00a0f</p><pre> x  \n y </pre>"
+    assert html_to_text(html) == "a b c d e f\n\nx\ny"

@@ -10,6 +10,7 @@ import time
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from hypothesis import example, given, settings
@@ -170,6 +171,91 @@ def test_a_permalink_guid_is_the_link_but_a_relative_guid_is_not() -> None:
     entry = parse_feed(content, url="https://x.example/feed", now=NOW).entries[0]
     assert entry.guid == "abc"
     assert entry.link == ""
+
+
+_URL_PARTS = [
+    "/",
+    "?",
+    "#",
+    ";",
+    ":",
+    "@",
+    "[",
+    "%20",
+    "a",
+    "B",
+    "-",
+    "_",
+    ".",
+    "..",
+    "=",
+    "&",
+    "8",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", "http:/", "ftp://"]),
+    st.lists(st.sampled_from(_URL_PARTS), max_size=12).map("".join),
+    st.sampled_from(["https://x.example/dir/feed.xml", "http://x.example/", "ftp://x/y"]),
+)
+@example("https://", "a/b?", "https://x.example/")
+@example("http://", "a/b;c", "http://x.example/")
+@example("http://", "a/b#", "http://x.example/")
+@example("http://", "a@b/", "http://x.example/")
+def test_links_taken_as_they_are_are_what_urljoin_would_give(
+    scheme: str, rest: str, base: str
+) -> None:
+    """Links matching the fast path's pattern skip urljoin/urlsplit: that must change nothing."""
+    from digest.parse import _PLAIN_HTTP_URL
+
+    url = scheme + rest
+    if _PLAIN_HTTP_URL.fullmatch(url):
+        assert urljoin(base, url) == url
+        assert urlsplit(url).scheme in ("http", "https")
+        assert urlsplit(url).hostname
+
+
+def test_ordinary_links_take_the_fast_path() -> None:
+    from digest.parse import _PLAIN_HTTP_URL
+
+    for url in ("http://a.example/", "https://a.example:8080/2024/05/x-y_z.html?id=7&b=%20"):
+        assert _PLAIN_HTTP_URL.fullmatch(url)
+
+
+def test_edge_case_links_resolve_as_urljoin_resolves_them() -> None:
+    base = "https://x.example/feed"
+    links = [
+        "https://h.example/a?",  # urljoin drops the empty query
+        "HTTP://h.example/a",
+        "https://H.example:8/a;p?q",
+        "https://h.example/a#f",
+        "/b/../c?d",
+        "https://h.example/b/./c/../d",
+    ]
+    items = "".join(
+        f"<item><guid>{i}</guid><link>{html.escape(link)}</link></item>"
+        for i, link in enumerate(links)
+    )
+    content = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    feed = parse_feed(content, url=base, now=NOW)
+    assert [entry.link for entry in feed.entries] == [urljoin(base, link) for link in links]
+
+
+def test_entry_fields_are_read_by_canonical_feedparser_keys() -> None:
+    """parse reads feedparser's entries with plain dict.get: no key it reads may be an alias."""
+    from feedparser.util import FeedParserDict
+
+    read = (
+        "content value type summary summary_detail source published_parsed updated_parsed tags "
+        "term label links rel href length title title_detail language link id guidislink "
+        "authors author_detail author name"
+    ).split()
+    computed = {"category", "enclosures", "license", "updated", "updated_parsed"}
+    for key in read:
+        assert FeedParserDict.keymap.get(key, key) == key, key
+        assert key not in computed or key == "updated_parsed", key  # read with dict.get already
 
 
 # --- other formats ----------------------------------------------------------------------------------
