@@ -184,12 +184,14 @@ def _lxml_text(html: str) -> str | None:
             continue
         if event == "start":
             builder.open(tag)
-            if element.text:
-                builder.text(element.text)
+            text = element.text  # each read decodes libxml2's UTF-8 anew: read once
+            if text:
+                builder.text(text)
         else:
             builder.close(tag)
-            if element.tail:
-                builder.text(element.tail)
+            text = element.tail
+            if text:
+                builder.text(text)
     return builder.result()
 
 
