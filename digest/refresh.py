@@ -37,6 +37,9 @@ DEFAULT_RETRY_AFTER = 3600.0
 """Seconds to leave a feed alone after a 429 that named no Retry-After."""
 MAX_RETRY_AFTER = 7 * 86400.0
 """The longest Retry-After honoured (a server asking for a month is asked again in a week)."""
+FTS_BATCH = 500
+"""Articles a refresh lets wait for the full-text index before it indexes them in one go (the
+rest when it ends): see ``Store.index_pending``."""
 MAX_FULL_TEXT_PER_FEED = 25
 """Full-text page fetches per feed per refresh, so one teaser feed cannot stall a refresh."""
 
@@ -254,9 +257,13 @@ async def _refresh(
             outcomes.append(outcome)
             if on_progress is not None:
                 on_progress(outcome)
-    if unchanged:
-        # One commit for every feed that answered 304 (it only notes when each was fetched).
-        await writer.run(lambda s: s.record_not_modified(unchanged, when=now))
+    try:
+        if unchanged:
+            # One commit for every feed that answered 304 (it only notes when each was fetched).
+            await writer.run(lambda s: s.record_not_modified(unchanged, when=now))
+        await writer.run(lambda s: s.index_pending())
+    except DigestError:
+        pass  # neither loses anything: validators stay as they were, a search indexes the rest
     order = {feed.id: i for i, feed in enumerate(feeds)}
     outcomes.sort(key=lambda o: order[o.feed.id])
     return RefreshReport(tuple(outcomes))
@@ -451,7 +458,9 @@ def _store_parsed(
 ) -> UpsertResult:
     """A feed's articles, their summaries and the fetch's outcome, in one commit."""
     with _write_lock, store.transaction():
-        stored = store.upsert_entries(feed_id, entries, now=now, hashes=hashes)
+        stored = store.upsert_entries(
+            feed_id, entries, now=now, hashes=hashes, index_at_least=FTS_BATCH
+        )
         if summaries:
             store.put_summaries(summaries)
         store.record_fetch(

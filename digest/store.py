@@ -140,7 +140,33 @@ CREATE INDEX articles_feed_read ON articles(feed_id, read);
 CREATE INDEX articles_starred ON articles(sort_time DESC) WHERE starred = 1;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+_V6 = """
+CREATE TABLE fts_pending (id INTEGER PRIMARY KEY);
+DROP TRIGGER articles_ai;
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO fts_pending(id) VALUES (new.id);
+END;
+DROP TRIGGER articles_ad;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        SELECT 'delete', old.id, old.title, old.text
+        WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = old.id);
+    DELETE FROM fts_pending WHERE id = old.id;
+END;
+DROP TRIGGER articles_au;
+CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles
+WHEN NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = old.id) BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+"""
+"""New articles wait in ``fts_pending`` and join the full-text index in batches
+(:meth:`Store.index_pending`): FTS5 indexes a few hundred rows in one statement for about half
+the CPU of indexing them row by row, a feed at a time. An article still pending is simply not in
+the index yet: deleting or editing it touches only the table."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 """MIGRATIONS[i] takes a store from schema version i to i + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -482,6 +508,7 @@ class Store:
         *,
         now: datetime | None = None,
         hashes: Sequence[str] | None = None,
+        index_at_least: int = 1,
     ) -> UpsertResult:
         """Store a feed's entries in one transaction.
 
@@ -494,6 +521,10 @@ class Store:
         entries' own: a refresh that replaced a teaser by its article page passes the hash of the
         feed's version, so the next refresh sees the unchanged teaser as unchanged and leaves the
         full text alone.
+
+        New and edited articles join the full-text index in the same commit, unless fewer than
+        ``index_at_least`` wait for it (see :meth:`index_pending`): a refresh writing feed after
+        feed passes a few hundred and indexes the rest when it ends.
         """
         now = now or _now()
         added = iso(now)
@@ -554,7 +585,24 @@ class Store:
             ]
             if links:
                 db.executemany("UPDATE articles SET related_to = ? WHERE id = ?", links)
+            if inserts:
+                self.index_pending(at_least=index_at_least)
         return UpsertResult(tuple(new), tuple(updated), unchanged)
+
+    def index_pending(self, *, at_least: int = 1) -> int:
+        """Add the articles that wait for the full-text index to it, in one statement, when at
+        least ``at_least`` wait; returns how many were added."""
+        waiting = int(self._db.execute("SELECT count(*) FROM fts_pending").fetchone()[0])
+        if not waiting or waiting < at_least:
+            return 0
+        with self.transaction() as db:
+            waiting = int(db.execute("SELECT count(*) FROM fts_pending").fetchone()[0])
+            db.execute(
+                "INSERT INTO articles_fts(rowid, title, text)"
+                " SELECT a.id, a.title, a.text FROM fts_pending p JOIN articles a ON a.id = p.id"
+            )
+            db.execute("DELETE FROM fts_pending")
+        return waiting
 
     @staticmethod
     def _rows_by_key(
@@ -609,6 +657,10 @@ class Store:
         match = fts_query(text)
         if not match:
             return []
+        try:
+            self.index_pending()  # articles a refresh left waiting (it stopped early, say)
+        except StoreError:
+            pass  # a store that cannot be written is still searched, as far as it is indexed
         rows = self._db.execute(
             _ARTICLE_SELECT.replace(
                 "FROM articles a",

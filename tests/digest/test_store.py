@@ -112,6 +112,76 @@ def test_stored_hash_can_be_the_feeds_version(store: Store) -> None:
     assert kept is not None and kept.text == "The whole article, as its page has it."
 
 
+def fts_consistent(store: Store) -> bool:
+    """FTS5's own check of the index against the articles table (rank 1: the content too)."""
+    try:
+        store._db.execute(
+            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"
+        )
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def pending(store: Store) -> int:
+    return int(store._db.execute("SELECT count(*) FROM fts_pending").fetchone()[0])
+
+
+def test_articles_join_the_index_in_batches(store: Store) -> None:
+    feed = store.add_feed("https://a.example/feed")
+    store.upsert_entries(feed.id, [entry(n) for n in range(3)], now=NOW, index_at_least=5)
+    assert pending(store) == 3 and not fts_consistent(store)  # not in the index yet
+    store.upsert_entries(feed.id, [entry(n) for n in range(3, 6)], now=NOW, index_at_least=5)
+    assert pending(store) == 0 and fts_consistent(store)  # six waited: all indexed at once
+    assert len(store.search("harbours")) == 6
+
+
+def test_waiting_articles_are_searchable_edited_and_removed_safely(store: Store) -> None:
+    feed = store.add_feed("https://a.example/feed")
+    other = store.add_feed("https://b.example/feed")
+    store.upsert_entries(feed.id, [entry(1), entry(2)], now=NOW)  # indexed at once
+    store.upsert_entries(other.id, [entry(3), entry(4)], now=NOW, index_at_least=100)
+    assert pending(store) == 2
+    # An edit of a waiting article touches only the table; of an indexed one, the index too.
+    store.upsert_entries(other.id, [entry(3, title="Story 3 ferries")], now=NOW, index_at_least=100)
+    store.upsert_entries(feed.id, [entry(1, title="Story 1 ferries")], now=NOW)
+    assert pending(store) == 2
+    store.remove_feed(other.id)  # deletes two waiting articles
+    assert pending(store) == 0 and fts_consistent(store)
+    assert [a.title for a in store.search("ferries")] == ["Story 1 ferries"]
+    third = store.add_feed("https://c.example/feed")
+    store.upsert_entries(third.id, [entry(5, title="Story 5 ferries")], now=NOW, index_at_least=9)
+    # A search first indexes whatever waits (a refresh that stopped early leaves some).
+    assert {a.title for a in store.search("ferries")} == {"Story 1 ferries", "Story 5 ferries"}
+    assert pending(store) == 0 and fts_consistent(store)
+
+
+def test_migration_to_batched_indexing_keeps_the_index(tmp_path: Path) -> None:
+    from digest.store import MIGRATIONS, _statements
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:5]:  # a store as schema 5 left it, articles indexed on insert
+        for statement in _statements(script):
+            db.execute(statement)
+    db.execute("PRAGMA user_version = 5")
+    db.execute(
+        "INSERT INTO feeds (url, added) VALUES ('https://a.example/feed', '2026-01-01T00:00:00Z')"
+    )
+    for n in range(3):
+        db.execute(
+            "INSERT INTO articles (feed_id, key, title, text, added, sort_time, content_hash)"
+            " VALUES (1, ?, ?, 'Body about harbours.', ?, ?, 'h')",
+            (f"k{n}", f"Old story {n}", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+        )
+    db.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION and pending(store) == 0
+        assert len(store.search("harbours")) == 3
+        store.remove_feed(1)
+        assert store.search("harbours") == [] and fts_consistent(store)
+
+
 def test_edited_article_updates_in_place_and_keeps_marks(store: Store) -> None:
     feed = store.add_feed("https://a.example/feed")
     (aid,) = store.upsert_entries(feed.id, [entry(1)], now=NOW).new
