@@ -5,9 +5,8 @@ by measurement on the article-extraction benchmark (``bench/extract.py``, ``docs
 a precise pass (``favor_precision``) that falls back to a broader pass when the precise one keeps
 too few of its words, then a post-filter that drops a headline repeated as the first line of
 the body. It is pure: it never fetches anything (no ``trafilatura.fetch_url``), never touches the
-disk or the clock, and every string it returns is cleaned with :mod:`digest.textclean`. It also
-decides whether a feed's own content is only a teaser (:func:`is_teaser`), so the caller knows when
-a page is worth fetching.
+disk or the clock, and every string it returns is cleaned with :mod:`digest.textclean`. Whether a
+feed's own content is only a teaser is :mod:`digest.teaser`'s question (re-exported here).
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from trafilatura.utils import load_html
 from digest.errors import ExtractError
 from digest.models import Entry
 from digest.parse import decode_mixed
+from digest.teaser import is_teaser
 from digest.textclean import clean_line, clean_text, strip_controls
 
 __all__ = [
@@ -263,44 +263,3 @@ def extract_article(html: bytes | str, *, url: str = "") -> ExtractedPage:
         language=_language(tree),
         url=_http(meta.url) or _http(url),
     )
-
-
-# --- teasers -----------------------------------------------------------------------------------
-
-TEASER_CHARS = 500
-"""Feed text shorter than this is taken for a teaser."""
-_TEASER_END = re.compile(
-    r"(?:…|\.\.\.|\[(?:…|\.\.\.)\]|\((?:more|read more)\s*(?:…|\.\.\.)?\)"
-    r"|read more|continue reading|read the (?:full|whole|rest of the) (?:story|article)"
-    r"|keep reading|more\s*»|»)\W*$",
-    re.I,
-)
-_SENTENCE = re.compile(r"[^.!?…]+[.!?…]+(?:\s|$)")
-
-
-def is_teaser(text: str, summary: str = "") -> bool:
-    """Whether a feed item's text is only a teaser, so the full page is worth fetching.
-
-    A teaser is empty, short (under :data:`TEASER_CHARS` characters or under three sentences),
-    ends in an ellipsis or a "Read more" link text, or is the feed's summary again (unless it is
-    long enough to be a whole article by itself).
-    """
-    body = clean_text(text)
-    if not body:
-        return True
-    if _TEASER_END.search(body, max(0, len(body) - 200)):  # the pattern is anchored at the end
-        return True
-    if len(body) < TEASER_CHARS or _sentences_fewer_than(body, 3):
-        return True
-    if len(body) >= 3 * TEASER_CHARS:
-        return False
-    short = clean_text(summary)
-    return bool(short) and _words(short) == _words(body)
-
-
-def _sentences_fewer_than(text: str, count: int) -> bool:
-    """Whether ``text`` has fewer than ``count`` sentences (stops counting at ``count``)."""
-    for seen, _ in enumerate(_SENTENCE.finditer(text), start=1):
-        if seen >= count:
-            return False
-    return True

@@ -146,13 +146,24 @@ class _Workers:
         self.processes = count > 0
         self._count = count
         self._pool: ProcessPoolExecutor | None = None
+        self._starting: asyncio.Future[ProcessPoolExecutor] | None = None
 
-    @property
-    def executor(self) -> Executor | None:
-        """The process pool, or None for the event loop's default thread pool."""
-        if self._pool is None and self.processes:
-            self._pool = _worker_pool(self._count)
-        return self._pool
+    async def executor(self) -> Executor | None:
+        """The process pool, once its workers are up; None for the loop's default threads."""
+        if not self.processes:
+            return None
+        if self._starting is None:
+            self._starting = asyncio.get_running_loop().run_in_executor(None, self._start)
+        return await self._starting
+
+    def _start(self) -> ProcessPoolExecutor:
+        pool = self._pool = _worker_pool(self._count)
+        # A fork-server pool spawns a worker whenever a job finds none idle, and the first spawn
+        # waits while the server imports the parsers: one no-op job per worker, here on a
+        # thread, starts them all while the event loop goes on fetching.
+        for started in [pool.submit(os.getpid) for _ in range(self._count)]:
+            started.result()
+        return pool
 
     def shutdown(self) -> None:
         if self._pool is not None:
@@ -169,7 +180,7 @@ def _worker_pool(count: int) -> ProcessPoolExecutor:
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(
-        ["digest.refresh", "digest.parse", "digest.extract", "digest.summaries"]
+        ["digest.refresh", "digest.parse", "digest.teaser", "digest.summaries"]
     )
     return ProcessPoolExecutor(
         max_workers=count,
@@ -300,7 +311,7 @@ async def _one(
             unchanged.append((feed.id, result.etag, result.last_modified))
             return FeedOutcome(feed, "not_modified")
         fetched = _Fetched(result.url, result.content_type, result.etag, result.last_modified)
-        pool = workers.executor
+        pool = await workers.executor()
         if writer.path is not None:
             job = _StoreJob(writer.path, feed.id, feed.full_text, now, summary)
             done = await loop.run_in_executor(pool, _ingest_job, job, fetched, result.content)
@@ -490,8 +501,8 @@ def _parse_job(
     ``known`` maps the stored articles' keys to their content hashes, so unchanged entries cost
     nothing more than parsing.
     """
-    from digest.extract import is_teaser
     from digest.parse import parse_feed
+    from digest.teaser import is_teaser
 
     parsed = parse_feed(content, url=url, content_type=content_type, now=now)
     entries = tuple(replace(e, content_html="") for e in parsed.entries)

@@ -11,7 +11,8 @@ import pytest
 
 from bench.extract import load_corpus, overall, page_precision, page_recall, page_score
 from digest.errors import DigestError, ExtractError
-from digest.extract import ExtractedPage, decode_page, extract_article, is_teaser
+from digest.extract import ExtractedPage, decode_page, extract_article
+from digest.teaser import is_teaser
 from tests.conftest import need_corpora
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
