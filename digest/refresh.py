@@ -1,7 +1,8 @@
 """Refreshing: fetch every feed, parse it, fetch full text where the feed gives teasers, store it.
 
-This is the one place that wires the fetcher (network), the parsers (pure, run in a process pool
-so both cores work), extraction and the store (disk) together. One feed's failure never stops the
+This is the one place that wires the fetcher (network), the parsers, extraction and the store
+(disk) together: the event loop fetches, and worker processes (:mod:`digest.ingest`, one per core)
+parse, summarize and store each feed. One feed's failure never stops the
 others: it becomes a one-line reason on that feed and in the report, and nothing stored is touched
 except the feed's ``last_error``. Saved-page folders and the bundled samples are ingested here too.
 It never prints: progress goes to a callback the CLI or the app supplies.
@@ -14,7 +15,6 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,11 +22,11 @@ from typing import TypeVar
 
 import httpx
 
-from digest import samples
+from digest import ingest, samples
 from digest.config import SummaryConfig
-from digest.errors import DigestError, ExtractError, ParseError
+from digest.errors import DigestError, ParseError
 from digest.fetch import Fetcher, FetchSettings, RateLimited
-from digest.models import ArticleSummary, Entry, Feed, FetchResult, ParsedFeed, article_key
+from digest.models import Entry, Feed, ParsedFeed
 from digest.store import Store, UpsertResult, content_hash
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")
@@ -37,9 +37,6 @@ DEFAULT_RETRY_AFTER = 3600.0
 """Seconds to leave a feed alone after a 429 that named no Retry-After."""
 MAX_RETRY_AFTER = 7 * 86400.0
 """The longest Retry-After honoured (a server asking for a month is asked again in a week)."""
-FTS_BATCH = 500
-"""Articles a refresh lets wait for the full-text index before it indexes them in one go (the
-rest when it ends): see ``Store.index_pending``."""
 MAX_FULL_TEXT_PER_FEED = 25
 """Full-text page fetches per feed per refresh, so one teaser feed cannot stall a refresh."""
 
@@ -161,7 +158,7 @@ class _Workers:
         # A fork-server pool spawns a worker whenever a job finds none idle, and the first spawn
         # waits while the server imports the parsers: one no-op job per worker, here on a
         # thread, starts them all while the event loop goes on fetching.
-        for started in [pool.submit(os.getpid) for _ in range(self._count)]:
+        for started in [pool.submit(ingest.worker_pid) for _ in range(self._count)]:
             started.result()
         return pool
 
@@ -180,26 +177,14 @@ def _worker_pool(count: int) -> ProcessPoolExecutor:
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(
-        ["digest.refresh", "digest.parse", "digest.teaser", "digest.summaries"]
+        ["digest.ingest", "digest.parse", "digest.teaser", "digest.summaries"]
     )
     return ProcessPoolExecutor(
         max_workers=count,
         mp_context=context,
-        initializer=_init_worker,
+        initializer=ingest.init_worker,
         initargs=(context.Lock(),),
     )
-
-
-_write_lock: AbstractContextManager[object] = nullcontext()
-"""Taken by a worker around its store writes (see :func:`_init_worker`)."""
-
-
-def _init_worker(lock: AbstractContextManager[object]) -> None:
-    """Workers take turns to write through a lock of their own rather than SQLite's: a writer
-    that finds SQLite's lock taken sleeps in growing steps (1, 2, 5, 10 ms...) and leaves its
-    core idle, while this lock wakes the next writer as soon as the last one commits."""
-    global _write_lock
-    _write_lock = lock
 
 
 class _StoreThread:
@@ -257,6 +242,12 @@ async def _refresh(
     summary: SummaryConfig | None,
 ) -> RefreshReport:
     unchanged: list[tuple[int, str, str]] = []
+    if any(not (f.etag or f.last_modified) for f in feeds):
+        # A feed without validators answers with a body: start the workers now, beside the
+        # first fetches, rather than when that body arrives.
+        early: asyncio.Task[Executor | None] | None = asyncio.ensure_future(pool.executor())
+    else:
+        early = None
     async with Fetcher(settings, transport=transport) as fetcher:
         tasks = [
             asyncio.create_task(_one(writer, feed, fetcher, now, pool, summary, unchanged))
@@ -268,6 +259,8 @@ async def _refresh(
             outcomes.append(outcome)
             if on_progress is not None:
                 on_progress(outcome)
+    if early is not None:
+        await early
     try:
         if unchanged:
             # One commit for every feed that answered 304 (it only notes when each was fetched).
@@ -278,18 +271,6 @@ async def _refresh(
     order = {feed.id: i for i, feed in enumerate(feeds)}
     outcomes.sort(key=lambda o: order[o.feed.id])
     return RefreshReport(tuple(outcomes))
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    """What a worker process sends back for one feed."""
-
-    feed: ParsedFeed
-    """The feed, its entries without ``content_html`` (never stored; not worth pickling)."""
-    wants_full_text: tuple[bool, ...]
-    """Per entry: new, linked, and a teaser (or the feed always wants the page)."""
-    summaries: tuple[tuple[str, ArticleSummary], ...]
-    """(key, summary) of every new or changed entry that keeps the feed's own text."""
 
 
 async def _one(
@@ -310,12 +291,12 @@ async def _one(
         if result.not_modified:
             unchanged.append((feed.id, result.etag, result.last_modified))
             return FeedOutcome(feed, "not_modified")
-        fetched = _Fetched(result.url, result.content_type, result.etag, result.last_modified)
+        fetched = ingest.Fetched(result.url, result.content_type, result.etag, result.last_modified)
         pool = await workers.executor()
         if writer.path is not None:
-            job = _StoreJob(writer.path, feed.id, feed.full_text, now, summary)
-            done = await loop.run_in_executor(pool, _ingest_job, job, fetched, result.content)
-            if isinstance(done, _Stored):
+            job = ingest.StoreJob(writer.path, feed.id, feed.full_text, now, summary)
+            done = await loop.run_in_executor(pool, ingest.ingest_job, job, fetched, result.content)
+            if isinstance(done, ingest.Stored):
                 return FeedOutcome(
                     feed,
                     "ok",
@@ -329,7 +310,7 @@ async def _one(
             known = await writer.run(lambda s: s.existing_hashes(feed.id))
             parsed = await loop.run_in_executor(
                 pool,
-                _parse_job,
+                ingest.parse_job,
                 result.content,
                 result.url,
                 result.content_type,
@@ -349,12 +330,12 @@ async def _one(
             await _with_full_text(entries, wanted[:MAX_FULL_TEXT_PER_FEED], fetcher, pool)
             if summary is not None:
                 texts = [entries[i] for i in wanted]
-                extra = await loop.run_in_executor(pool, _summaries_of, texts, summary)
+                extra = await loop.run_in_executor(pool, ingest.summaries_of, texts, summary)
                 summaries.extend(extra)
         meta = parsed.feed
 
         def store_feed(s: Store) -> UpsertResult:
-            return _store_parsed(s, feed.id, entries, summaries, meta, fetched, now, hashes)
+            return ingest.store_parsed(s, feed.id, entries, summaries, meta, fetched, now, hashes)
 
         stored = await writer.run(store_feed)
         return FeedOutcome(
@@ -380,162 +361,6 @@ async def _one(
         return FeedOutcome(feed, "failed", error=reason)
 
 
-@dataclass(frozen=True)
-class _Fetched:
-    """What the fetch said about a feed's body, beside the body itself."""
-
-    url: str
-    content_type: str
-    etag: str
-    last_modified: str
-
-
-@dataclass(frozen=True)
-class _StoreJob:
-    """What a worker needs to store a feed itself."""
-
-    path: Path
-    feed_id: int
-    full_text: str
-    now: datetime
-    summary: SummaryConfig | None
-
-
-@dataclass(frozen=True)
-class _Stored:
-    """A worker stored the feed: what changed, and the parser's warning."""
-
-    result: UpsertResult
-    warning: str
-
-
-_worker_store: Store | None = None
-"""A worker process's own connection to the store (opened by its first job)."""
-
-
-def _store_in_worker(path: Path) -> Store:
-    global _worker_store
-    if _worker_store is None or _worker_store.path != path:
-        from multiprocessing import util
-
-        if _worker_store is not None:
-            _worker_store.close()
-        _worker_store = Store(path)
-        # Closed when the worker exits (a worker ends with os._exit, which skips atexit).
-        util.Finalize(_worker_store, _worker_store.close, exitpriority=10)
-    return _worker_store
-
-
-def _ingest_job(job: _StoreJob, fetched: _Fetched, content: bytes) -> _Stored | _Parsed:
-    """Runs in a worker process: parse, summarize and store a feed in one transaction.
-
-    A feed with entries that want their article page (teasers) is not stored here: the parsed
-    feed goes back to the event loop, which fetches the pages and stores it itself.
-    """
-    store = _store_in_worker(job.path)
-    known = store.existing_hashes(job.feed_id)
-    parsed = _parse_job(
-        content,
-        fetched.url,
-        fetched.content_type,
-        job.now,
-        known,
-        job.summary,
-        job.full_text,
-    )
-    if any(parsed.wants_full_text):
-        return parsed
-    result = _store_parsed(
-        store,
-        job.feed_id,
-        parsed.feed.entries,
-        parsed.summaries,
-        parsed.feed,
-        fetched,
-        job.now,
-    )
-    return _Stored(result, parsed.feed.warning)
-
-
-def _store_parsed(
-    store: Store,
-    feed_id: int,
-    entries: Sequence[Entry],
-    summaries: Sequence[tuple[str, ArticleSummary]],
-    meta: ParsedFeed,
-    fetched: _Fetched,
-    now: datetime,
-    hashes: Sequence[str] | None = None,
-) -> UpsertResult:
-    """A feed's articles, their summaries and the fetch's outcome, in one commit."""
-    with _write_lock, store.transaction():
-        stored = store.upsert_entries(
-            feed_id, entries, now=now, hashes=hashes, index_at_least=FTS_BATCH
-        )
-        if summaries:
-            store.put_summaries(summaries)
-        store.record_fetch(
-            feed_id,
-            when=now,
-            error="",
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
-            title=meta.title or None,
-            site_url=meta.link or None,
-            language=meta.language or None,
-        )
-    return stored
-
-
-def _parse_job(
-    content: bytes,
-    url: str,
-    content_type: str,
-    now: datetime,
-    known: dict[str, str],
-    summary: SummaryConfig | None,
-    full_text: str,
-) -> _Parsed:
-    """Runs in a worker process: parse a feed, flag teasers, summarize new and changed entries.
-
-    ``known`` maps the stored articles' keys to their content hashes, so unchanged entries cost
-    nothing more than parsing.
-    """
-    from digest.parse import parse_feed
-    from digest.teaser import is_teaser
-
-    parsed = parse_feed(content, url=url, content_type=content_type, now=now)
-    entries = tuple(replace(e, content_html="") for e in parsed.entries)
-    # New or changed entries (by the feed's own version: see upsert_entries' ``hashes``).
-    changed = [known.get(article_key(e)) != content_hash(e) for e in entries]
-    wants = tuple(
-        bool(e.link)
-        and is_changed
-        and (full_text == "always" or (full_text == "auto" and is_teaser(e.text, e.summary)))
-        for e, is_changed in zip(entries, changed, strict=True)
-    )
-    fresh = [
-        e for e, w, is_changed in zip(entries, wants, changed, strict=True) if is_changed and not w
-    ]
-    summaries = _summaries_of(fresh, summary) if summary is not None and fresh else []
-    return _Parsed(replace(parsed, entries=entries), wants, tuple(summaries))
-
-
-def _summaries_of(
-    entries: Sequence[Entry], settings: SummaryConfig
-) -> list[tuple[str, ArticleSummary]]:
-    """(key, summary) for each entry (pure CPU work; runs in a worker process)."""
-    from digest.summaries import compute_summary, summary_key
-
-    out: dict[str, ArticleSummary] = {}
-    for e in entries:
-        key = summary_key(e, settings)
-        if key in out:
-            continue
-        out[key] = compute_summary(e, settings)
-    return list(out.items())
-
-
 async def summarize_entries(
     store: Store, entries: Sequence[Entry], settings: SummaryConfig, pool: Executor | None
 ) -> int:
@@ -548,7 +373,7 @@ async def summarize_entries(
     if not todo:
         return 0
     loop = asyncio.get_running_loop()
-    results = await loop.run_in_executor(pool, _summaries_of, todo, settings)
+    results = await loop.run_in_executor(pool, ingest.summaries_of, todo, settings)
     store.put_summaries(results)
     return len(results)
 
@@ -563,7 +388,7 @@ async def _with_full_text(
     async def full(entry: Entry) -> Entry:
         try:
             page = await fetcher.fetch(entry.link)
-            extracted = await loop.run_in_executor(pool, _extract, page)
+            extracted = await loop.run_in_executor(pool, ingest.extract_text, page)
         except DigestError:
             return entry
         if len(extracted) <= len(entry.text):
@@ -573,15 +398,6 @@ async def _with_full_text(
     done = await asyncio.gather(*(full(entries[i]) for i in wanted))
     for i, entry in zip(wanted, done, strict=True):
         entries[i] = entry
-
-
-def _extract(page: FetchResult) -> str:
-    from digest.extract import extract_article
-
-    try:
-        return extract_article(page.content, url=page.url).text
-    except ExtractError:
-        return ""
 
 
 def _reason(exc: BaseException) -> str:
