@@ -174,6 +174,29 @@ def test_worker_processes_store_feeds_themselves(store: Store, http_server: Loca
     assert edited.read and edited.starred
 
 
+def test_all_not_modified_starts_no_worker_process(
+    store: Store, http_server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes start only for a body to parse: when every feed answers 304 (the usual
+    refresh) none is started, and the fetches are noted in one commit."""
+    import digest.refresh
+
+    for n in range(6):
+        http_server.add(f"/{n}.xml", rss(f"site{n}", 2), etag=f'"e{n}"')
+        store.add_feed(http_server.url(f"/{n}.xml"))
+    first = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=2)
+    assert first.new_articles == 12
+
+    def no_pool(count: int) -> None:
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(digest.refresh, "_worker_pool", no_pool)
+    later = NOW.replace(hour=13)
+    again = refresh_feeds(store, store.feeds(), FAST, now=later, workers=2)
+    assert again.not_modified == 6 and not again.failed
+    assert {f.last_fetched for f in store.feeds()} == {later}
+
+
 def test_saved_pages_are_not_duplicated(store: Store, tmp_path: Path) -> None:
     page = tmp_path / "note.txt"
     page.write_text("Harbour notes\n\nThe ferry runs later from Monday. Residents asked for it.\n")
