@@ -103,14 +103,16 @@ def refresh_feeds(
     """Fetch, parse and store ``feeds`` concurrently; see the module docstring.
 
     Args:
-        store: where articles go. Its writes run on a thread of their own (with a connection
-            of their own) so the event loop never waits on SQLite.
+        store: where articles go. With worker processes and a store file, each worker stores
+            the feeds it parsed (a connection of its own); other writes run on a thread with a
+            connection of its own, so the event loop never waits on SQLite.
         feeds: the feeds to refresh; saved-page and sample pseudo-feeds are skipped.
         settings: fetch limits; defaults when None.
         on_progress: called once per feed as it finishes, in this thread.
         transport: an httpx transport for tests.
         now: the refresh's clock reading (for dates in the future and 'added').
-        workers: processes for parsing; None picks from the CPU count, 0 parses in threads.
+        workers: processes that parse, summarize and store; None picks from the CPU count
+            (two at most), 0 parses in threads. Four feeds or fewer always use threads.
         summary: when given, every new or changed article is summarized with these settings
             (in the same worker processes, right after parsing) and the summary stored.
     """
@@ -146,12 +148,19 @@ class _Workers:
         self._starting: asyncio.Future[ProcessPoolExecutor] | None = None
 
     async def executor(self) -> Executor | None:
-        """The process pool, once its workers are up; None for the loop's default threads."""
+        """The process pool, once its workers are up; None for the loop's default threads
+        (also when the processes cannot be started: the refresh then parses in threads)."""
         if not self.processes:
             return None
         if self._starting is None:
             self._starting = asyncio.get_running_loop().run_in_executor(None, self._start)
-        return await self._starting
+        try:
+            return await self._starting
+        except (OSError, ValueError, RuntimeError):
+            # No fork server here (e.g. no real stderr to hand it: Textual replaces it with a
+            # stand-in whose fileno is -1), or a worker died at start (BrokenProcessPool).
+            self.processes = False
+            return None
 
     def _start(self) -> ProcessPoolExecutor:
         pool = self._pool = _worker_pool(self._count)
@@ -165,6 +174,7 @@ class _Workers:
     def shutdown(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def _worker_pool(count: int) -> ProcessPoolExecutor:
@@ -293,7 +303,7 @@ async def _one(
             return FeedOutcome(feed, "not_modified")
         fetched = ingest.Fetched(result.url, result.content_type, result.etag, result.last_modified)
         pool = await workers.executor()
-        if writer.path is not None:
+        if writer.path is not None and pool is not None:
             job = ingest.StoreJob(writer.path, feed.id, feed.full_text, now, summary)
             done = await loop.run_in_executor(pool, ingest.ingest_job, job, fetched, result.content)
             if isinstance(done, ingest.Stored):

@@ -197,6 +197,25 @@ def test_all_not_modified_starts_no_worker_process(
     assert {f.last_fetched for f in store.feeds()} == {later}
 
 
+def test_workers_that_cannot_start_leave_the_parsing_to_threads(
+    store: Store, http_server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no worker process can start (inside Textual, stderr has no real file descriptor
+    for the fork server), the refresh parses in threads and stores everything all the same."""
+    import digest.refresh
+
+    def no_fork_server(count: int) -> None:
+        raise ValueError("bad value(s) in fds_to_keep")
+
+    monkeypatch.setattr(digest.refresh, "_worker_pool", no_fork_server)
+    for n in range(6):
+        http_server.add(f"/{n}.xml", rss(f"site{n}", 2), etag=f'"e{n}"')
+        store.add_feed(http_server.url(f"/{n}.xml"))
+    report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=2)
+    assert report.new_articles == 12 and not report.failed
+    assert {f.etag for f in store.feeds()} == {f'"e{n}"' for n in range(6)}
+
+
 def test_saved_pages_are_not_duplicated(store: Store, tmp_path: Path) -> None:
     page = tmp_path / "note.txt"
     page.write_text("Harbour notes\n\nThe ferry runs later from Monday. Residents asked for it.\n")
