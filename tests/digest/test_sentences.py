@@ -351,9 +351,38 @@ RULE_SPACES = [" ", " ", " ", "", "  ", "\n", "\n\n", "\t"]
 )
 def test_fast_paths_split_as_the_plain_rules_do(words: list[tuple[str, str, str]]) -> None:
     text = "".join(word + stop + space for word, stop, space in words)
-    fast = sentences.split_paragraphs(text)
+    assert sentences.split_paragraphs(text) == _plain_split(text)
+
+
+def _plain_split(text: str) -> list[list[str]]:
+    """split_paragraphs with every fast path off: one regex for every block, the plain rules."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sentences, "_SPACED_BOUNDARY", sentences._BOUNDARY)
+        patch.setattr(sentences, "_split_ascii_block", sentences._split_any_block)
         patch.setattr(sentences, "_is_boundary", _reference_is_boundary)
-        plain = sentences.split_paragraphs(text)
-    assert fast == plain
+        return sentences.split_paragraphs(text)
+
+
+# Every ASCII character the shape of a block tells apart (stops, closers, openers, each kind of
+# whitespace) and words that reach each rule: ASCII blocks are split through their shape.
+ASCII_PIECES = [
+    *(word for word in RULE_WORDS if word.isascii()),
+    *".!?\"')]([,;:-$",
+    *" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f",
+    "  ",
+    " ",
+    " ",
+    ". ",
+    ". ",
+    *(stop + closer + " " for stop in ".!?" for closer in "\"')]"),
+    "No. 5",
+    "a.m. The",
+    "x",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(ASCII_PIECES), max_size=40))
+def test_ascii_blocks_split_through_their_shape_as_through_the_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert sentences.split_paragraphs(text) == _plain_split(text)
