@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+import operator
 import os
 import pkgutil
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -703,15 +705,20 @@ def _stop_hashes(language: str) -> Any:
     return np.append(np.unique(hashes), np.uint64(2**64 - 1))
 
 
-def _hashed_features(sentences: Sequence[str], language: str, title: str) -> DigestFeatures:
+def _hashed_cells(sentences: Sequence[str], language: str, title: str) -> tuple[Any, Any, int]:
+    """The words of the sentences and the title counted through hashes (see _hash_words).
+
+    Returns each line's number of words (a line per sentence, then the title's), the cell of
+    every content word in a lines-by-terms matrix (``line * width + column``, the terms in the
+    order of their hashes) and the number of terms ``width`` (at least 1).
+    """
     import numpy as np
 
-    n = len(sentences)
     # One line per sentence, and the title on a last line of its own.
     lines = [s.replace("\n", " ") for s in sentences] + [title.replace("\n", " ")]
     hashes, starts, codes = _hash_words(_word_bytes("\n".join(lines)))
     rows = np.flatnonzero(codes == 10).searchsorted(starts)
-    words = np.bincount(rows, minlength=n + 1)[:n].astype(float)
+    words = np.bincount(rows, minlength=len(lines))
     stops = _stop_hashes(language)
     content = stops[stops.searchsorted(hashes)] != hashes
     kept = hashes[content]
@@ -723,7 +730,14 @@ def _hashed_features(sentences: Sequence[str], language: str, title: str) -> Dig
     terms = ordered[first]
     columns = terms.searchsorted(kept)
     width = len(terms) or 1
-    cells = rows[content] * width + columns
+    return words, rows[content] * width + columns, width
+
+
+def _hashed_features(sentences: Sequence[str], language: str, title: str) -> DigestFeatures:
+    import numpy as np
+
+    n = len(sentences)
+    words, cells, width = _hashed_cells(sentences, language, title)
     counts = np.bincount(cells, minlength=(n + 1) * width).reshape(n + 1, width).astype(float)
     overlap = np.zeros(n)
     if title:
@@ -732,7 +746,10 @@ def _hashed_features(sentences: Sequence[str], language: str, title: str) -> Dig
         if wanted:
             overlap = (counts[:n, in_title] > 0).sum(axis=1) / wanted
     return DigestFeatures(
-        positions=np.arange(n, dtype=float), counts=counts[:n], words=words, title_overlap=overlap
+        positions=np.arange(n, dtype=float),
+        counts=counts[:n],
+        words=words[:n].astype(float),
+        title_overlap=overlap,
     )
 
 
@@ -853,30 +870,21 @@ def _scores(features: DigestFeatures, params: DigestParams, similarity: Any) -> 
 
 def digest_select(features: DigestFeatures, count: int, params: DigestParams) -> list[int]:
     """Rows of the ``count`` sentences ``digest`` picks (greedy MMR on :func:`digest_scores`)."""
-    n = features.counts.shape[0]
+    import numpy as np
+
+    counts = features.counts
+    n = counts.shape[0]
     if count >= n:
         return list(range(n))
-    similarity = _similarities(features.counts)
+    if n <= _CELLS_MAX_ROWS and not params.position_weight and not params.title_weight:
+        rows, columns = np.nonzero(counts)
+        cells = (rows, columns, counts[rows, columns], counts.shape[1])
+        return _select_cells(features.words.tolist(), cells, count, params)
+    similarity = _similarities(counts)
     scores = _scores(features, params, similarity)
     scores[features.words < params.min_words] -= 10.0
-    gains = scores.tolist()
-    chosen: list[int] = []
-    if not params.redundancy:
-        return sorted(sorted(range(n), key=gains.__getitem__, reverse=True)[:count])
-    redundancy = params.redundancy
-    # The first pick is the best gain (no penalty yet); then each gain loses the redundancy
-    # times its highest similarity to a pick. max() and index() keep the first of equal gains.
-    pick = gains.index(max(gains))
-    chosen.append(pick)
-    closest = similarity[pick].tolist()
-    for _ in range(count - 1):
-        left = [gain - redundancy * near for gain, near in zip(gains, closest, strict=True)]
-        for row in chosen:
-            left[row] = -math.inf
-        pick = left.index(max(left))
-        chosen.append(pick)
-        closest = list(map(max, closest, similarity[pick].tolist()))
-    return sorted(chosen)
+    similar = lambda row: _nonzero(similarity[row].tolist())  # noqa: E731
+    return _mmr(scores.tolist(), similar, count, params.redundancy)
 
 
 def _digest_choose(
@@ -888,8 +896,203 @@ def _digest_choose(
 ) -> list[int]:
     stem = params.stem_english or language != "english"
     heading = title if params.title_weight else ""
-    features = digest_features([s for _, s in candidates], language, heading, stem=stem)
-    return [candidates[row][0] for row in digest_select(features, count, params)]
+    sentences = [s for _, s in candidates]
+    if stem or params.position_weight or params.title_weight or len(sentences) > _CELLS_MAX_ROWS:
+        rows = digest_select(
+            digest_features(sentences, language, heading, stem=stem), count, params
+        )
+    else:
+        rows = _hashed_select(sentences, language, count, params)
+    return [candidates[row][0] for row in rows]
+
+
+# -- digest's choice from the non-zero counts ----------------------------------------------------
+#
+# An article's sentence-by-term matrix is nearly all zeros (most terms are in one sentence), and
+# for the few dozen sentences of an ordinary article numpy's fixed cost per call is most of the
+# work of building it and of _similarities and _scores on it. _select_cells makes the same choice
+# from the non-zero counts alone: the norms and the terms that two sentences share come from
+# them, and the similarities are worked out in Python when few counts are shared (most articles),
+# else with numpy on the small matrix of the shared terms. Every float comes from the same
+# operations in the same order as in _similarities and _scores, so the choice is the same to the
+# last bit (tests/digest/test_summarize.py compares them): sums and products of counts are whole
+# numbers (exact in any order), row sums repeat numpy's pairwise summation (_numpy_row_sum) and
+# the rest goes element by element.
+
+_CELLS_MAX_ROWS = 128
+"""Most sentences for :func:`_select_cells` (:func:`_numpy_row_sum` follows numpy up to 128)."""
+_PYTHON_CELLS = 40
+"""Most shared non-zero counts whose similarities :func:`_select_cells` works out in Python."""
+
+Cells = tuple[Any, Any, Any, int]
+"""The non-zero counts of a sentence-by-term matrix: their rows, columns and values (numpy
+arrays, row after row, columns in order in a row) and the number of columns."""
+Similar = Callable[[int], Iterable[tuple[int, float]]]
+"""A sentence's non-zero similarities to the sentences, as (row, similarity) in row order."""
+
+
+def _hashed_select(
+    sentences: Sequence[str], language: str, count: int, params: DigestParams
+) -> list[int]:
+    """``digest_select(digest_features(sentences, language, stem=False), count, params)`` for
+    parameters without position or title weights, without building the feature matrices."""
+    import numpy as np
+
+    n = len(sentences)
+    words, cells, width = _hashed_cells(sentences, language, "")
+    # The distinct cells (in order) and how many words each has: runs of the sorted cells.
+    cells = np.sort(cells)
+    run = np.empty(len(cells) + 1, dtype=np.bool_)
+    run[0] = run[-1] = True
+    np.not_equal(cells[1:], cells[:-1], out=run[1:-1])
+    starts = np.flatnonzero(run)
+    rows, columns = np.divmod(cells[starts[:-1]], width)
+    nonzero = (rows, columns, np.diff(starts), width)
+    return _select_cells(words[:n].tolist(), nonzero, count, params)
+
+
+def _select_cells(words: list[int], cells: Cells, count: int, params: DigestParams) -> list[int]:
+    """:func:`digest_select` for parameters without position or title weights, from each
+    sentence's number of words and the non-zero counts of its terms."""
+    import numpy as np
+
+    n = len(words)
+    rows, columns, values, width = cells
+    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
+    norms[norms == 0] = 1.0
+    # Only terms found in two sentences or more make sentences alike (see _similarities).
+    alike = np.bincount(columns, minlength=width)[columns] > 1
+    shared = int(np.count_nonzero(alike))
+    centrality: list[float]
+    similar: Similar
+    if not shared:  # no two sentences alike: every similarity is 0
+        centrality, similar = [0.0] * n, lambda row: ()
+    elif shared <= _PYTHON_CELLS:
+        rows_alike, columns_alike = rows[alike].tolist(), columns[alike].tolist()
+        centrality, similar = _python_centralities(
+            n, rows_alike, columns_alike, values[alike].tolist(), norms.tolist()
+        )
+    else:
+        centrality, similar = _numpy_centralities(
+            n, rows[alike], columns[alike], values[alike], norms
+        )
+    if any(centrality):  # else every score is 0 (_scores)
+        content = np.bincount(rows, weights=values, minlength=n)
+        weights = np.maximum(content, 1.0) ** params.length_exponent
+        centrality = list(map(operator.mul, centrality, weights.tolist()))
+        best = max(centrality)
+        if best > 0:
+            centrality = [c / best for c in centrality]
+    short = params.min_words
+    gains = [c - 10.0 if size < short else c for c, size in zip(centrality, words, strict=True)]
+    return _mmr(gains, similar, count, params.redundancy)
+
+
+def _python_centralities(
+    n: int, rows: list[int], columns: list[int], values: list[float], norms: list[float]
+) -> tuple[list[float], Similar]:
+    """Each sentence's similarities to the others, summed (as _scores starts), and a function
+    giving each sentence's similarities, from the shared terms' counts (row after row)."""
+    # The sentences that have each shared term, with its count there, in row order.
+    postings: dict[int, list[tuple[int, float]]] = {}
+    for row, column, value in zip(rows, columns, values, strict=True):
+        postings.setdefault(column, []).append((row, value))
+    products: dict[int, dict[int, float]] = {}  # the non-zero cells of shared @ shared.T
+    for posting in postings.values():
+        for row, value in posting:
+            row_products = products.setdefault(row, {})
+            for other, other_value in posting:
+                row_products[other] = row_products.get(other, 0.0) + value * other_value
+    centrality = [0.0] * n
+    similar: dict[int, list[tuple[int, float]]] = {}
+    for row, row_products in products.items():
+        norm = norms[row]
+        entries = [
+            (other, product / (norm * norms[other]))
+            for other, product in sorted(row_products.items())
+        ]
+        similar[row] = entries
+        # The row's sum less its diagonal (which is not the sentence's similarity to itself).
+        centrality[row] = _numpy_row_sum(n, entries) - row_products[row] / (norm * norm)
+    return centrality, lambda row: similar.get(row, ())
+
+
+def _numpy_row_sum(size: int, entries: Sequence[tuple[int, float]]) -> float:
+    """``row.sum()`` as numpy computes it for a row of ``size`` non-negative floats (at most 128)
+    that is zero except at ``entries`` ((column, value) pairs in column order).
+
+    numpy sums pairwise: under 8 items one after the other, else in 8 running sums (item ``k``
+    goes to sum ``k % 8``) over the first ``size - size % 8`` items, combined as a tree, then the
+    rest one by one (above 128 items it halves the row first). Adding a zero changes nothing, so
+    only the entries are added, each to its own running sum.
+    """
+    if len(entries) <= 2 or size < 8:  # one addition at most, or all in a row: in order
+        total = 0.0
+        for _, value in entries:
+            total += value
+        return total
+    end = size - size % 8
+    sums = [0.0] * 8
+    for column, value in entries:
+        if column < end:
+            sums[column & 7] += value
+    total = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + (
+        (sums[4] + sums[5]) + (sums[6] + sums[7])
+    )
+    for column, value in entries:
+        if column >= end:
+            total += value
+    return total
+
+
+def _numpy_centralities(
+    n: int, rows: Any, columns: Any, values: Any, norms: Any
+) -> tuple[list[float], Similar]:
+    """:func:`_python_centralities` with numpy, on the matrix of the shared terms: the very
+    operations of _similarities and _scores."""
+    import numpy as np
+
+    # The shared terms' columns, numbered 0, 1, 2... in order.
+    used = np.zeros(columns.max() + 1, dtype=np.intp)
+    used[columns] = 1
+    number = np.cumsum(used) - 1
+    width = int(number[-1]) + 1
+    cells = rows * width + number[columns]
+    shared = np.bincount(cells, weights=values, minlength=n * width).reshape(n, width)
+    similarity = _products(shared)
+    similarity /= norms[:, None] * norms
+    centrality = similarity.sum(axis=1) - similarity.diagonal()
+    return centrality.tolist(), lambda row: _nonzero(similarity[row].tolist())
+
+
+def _nonzero(values: list[float]) -> list[tuple[int, float]]:
+    return [(column, value) for column, value in enumerate(values) if value]
+
+
+def _mmr(gains: list[float], similar: Similar, count: int, redundancy: float) -> list[int]:
+    """Rows of the ``count`` best ``gains``, each losing ``redundancy`` times its highest
+    similarity to a row picked before it (``similar(row)``: the row's non-zero similarities)."""
+    if not redundancy:
+        return sorted(sorted(range(len(gains)), key=gains.__getitem__, reverse=True)[:count])
+    # The first pick is the best gain (no penalty yet); then each gain loses the redundancy
+    # times its highest similarity to a pick. max() and index() keep the first of equal gains.
+    # A sentence that shares no term with any pick loses nothing (a gain less redundancy * 0.0
+    # is the gain itself), so only the others are worked out.
+    pick = gains.index(max(gains))
+    chosen = [pick]
+    closest: dict[int, float] = {}
+    for _ in range(count - 1):
+        for other, value in similar(pick):
+            if value > closest.get(other, 0.0):
+                closest[other] = value
+        left = gains.copy()
+        for other, near in closest.items():
+            left[other] = gains[other] - redundancy * near
+        for row in chosen:
+            left[row] = -math.inf
+        pick = left.index(max(left))
+        chosen.append(pick)
+    return sorted(chosen)
 
 
 # -- sumy's methods ------------------------------------------------------------------------------
@@ -963,8 +1166,6 @@ def _sumy_choose(
 
 def _bonus_words(document: Any, title: str, stop_words: frozenset[str]) -> tuple[str, ...]:
     """Edmundson's bonus words: the title's content words, else the article's ten most frequent."""
-    from collections import Counter
-
     title_words = [w for w in _TERM.findall(title.lower()) if w not in stop_words]
     if title_words:
         return tuple(title_words)

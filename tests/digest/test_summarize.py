@@ -327,6 +327,117 @@ def test_digest_picks_what_the_plain_reference_picks_on_bbc_news() -> None:
     assert checked == 200
 
 
+def _reference_select(
+    features: summarize_module.DigestFeatures, count: int, params: summarize_module.DigestParams
+) -> list[int]:
+    """digest_select the plain way: the whole similarity matrix and the scores with numpy's
+    matrix operations, MMR as a loop over every row."""
+    import numpy as np
+
+    counts = features.counts
+    n = counts.shape[0]
+    if count >= n:
+        return list(range(n))
+    norms = np.sqrt((counts * counts).sum(axis=1))
+    norms[norms == 0] = 1.0
+    shared = counts[:, (counts > 0).sum(axis=0) > 1]
+    similarity = shared @ shared.T
+    similarity /= norms[:, None] * norms
+    centrality = similarity.sum(axis=1) - similarity.diagonal()
+    centrality *= np.maximum(counts.sum(axis=1), 1.0) ** params.length_exponent
+    if centrality.max() > 0:
+        centrality /= centrality.max()
+    if params.position_weight:
+        centrality += params.position_weight / (1.0 + features.positions) ** params.position_decay
+    if params.title_weight:
+        centrality += params.title_weight * features.title_overlap
+    centrality[features.words < params.min_words] -= 10.0
+    gains = centrality.tolist()
+    if not params.redundancy:
+        return sorted(sorted(range(n), key=gains.__getitem__, reverse=True)[:count])
+    rows = similarity.tolist()
+    chosen: list[int] = []
+    closest = [0.0] * n
+    for _ in range(count):
+        best, pick = -math.inf, -1
+        for row in range(n):
+            gain = gains[row] - params.redundancy * closest[row]
+            if gain > best and row not in chosen:
+                best, pick = gain, row
+        chosen.append(pick)
+        closest = [max(a, b) for a, b in zip(closest, rows[pick], strict=True)]
+    return sorted(chosen)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    matrix=st.integers(min_value=1, max_value=40).flatmap(
+        lambda n: st.lists(
+            st.lists(st.sampled_from([0, 0, 0, 0, 1, 1, 2, 5]), min_size=12, max_size=12),
+            min_size=n,
+            max_size=n,
+        )
+    ),
+    count=st.integers(min_value=1, max_value=5),
+    exponent=st.sampled_from([0.5, 0.0, 1.0, 0.37]),
+    min_words=st.integers(min_value=0, max_value=9),
+    redundancy=st.sampled_from([0.1, 0.0, 0.6]),
+    python_cells=st.sampled_from([0, 10_000]),
+)
+def test_the_choice_from_nonzero_counts_is_the_matrix_choice(
+    matrix: list[list[int]],
+    count: int,
+    exponent: float,
+    min_words: int,
+    redundancy: float,
+    python_cells: int,
+) -> None:
+    # digest_select takes the non-zero counts (with the similarities in Python, or with numpy
+    # on the shared terms alone: python_cells) and must pick, to the last tie, the rows the
+    # whole matrix picks. Few distinct counts make many equal scores.
+    import numpy as np
+
+    counts = np.array(matrix, dtype=float)
+    n = len(matrix)
+    features = summarize_module.DigestFeatures(
+        positions=np.arange(n, dtype=float),
+        counts=counts,
+        words=np.array([(7 * row) % 11 for row in range(n)], dtype=float),
+        title_overlap=np.zeros(n),
+    )
+    params = summarize_module.DigestParams(
+        length_exponent=exponent, min_words=min_words, redundancy=redundancy
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(summarize_module, "_PYTHON_CELLS", python_cells)
+        picked = summarize_module.digest_select(features, count, params)
+    assert picked == _reference_select(features, count, params)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=128).flatmap(
+        lambda size: st.lists(
+            st.tuples(st.integers(0, size - 1), st.integers(1, 9), st.integers(1, 60)),
+            max_size=size,
+        ).map(lambda cells: (size, cells))
+    )
+)
+def test_sparse_row_sums_are_numpys_row_sums(row: tuple[int, list[tuple[int, int, int]]]) -> None:
+    # Cosine-like values (a whole number over a square root) at random columns of a row of
+    # zeros: the sum of the entries alone is numpy's sum of the row, to the last bit.
+    import numpy as np
+
+    size, cells = row
+    values = dict.fromkeys(range(size), 0.0)
+    for column, dot, square in cells:
+        values[column] = dot / math.sqrt(square)
+    entries = [(column, value) for column, value in values.items() if value]
+    dense = np.array(list(values.values()))
+    assert summarize_module._numpy_row_sum(size, entries) == dense.sum()
+    assert summarize_module._numpy_row_sum(size, entries) == dense.reshape(1, size).sum(axis=1)[0]
+
+
 def test_title_overlap_counts_the_titles_content_words() -> None:
     sentences = ["The budget for schools rose.", "Roads got nothing.", "Schools and roads."]
     features = digest_features(sentences, "english", "Schools budget", stem=False)
