@@ -870,17 +870,10 @@ def _scores(features: DigestFeatures, params: DigestParams, similarity: Any) -> 
 
 def digest_select(features: DigestFeatures, count: int, params: DigestParams) -> list[int]:
     """Rows of the ``count`` sentences ``digest`` picks (greedy MMR on :func:`digest_scores`)."""
-    import numpy as np
-
-    counts = features.counts
-    n = counts.shape[0]
+    n = features.counts.shape[0]
     if count >= n:
         return list(range(n))
-    if n <= _CELLS_MAX_ROWS and not params.position_weight and not params.title_weight:
-        rows, columns = np.nonzero(counts)
-        cells = (rows, columns, counts[rows, columns], counts.shape[1])
-        return _select_cells(features.words.tolist(), cells, count, params)
-    similarity = _similarities(counts)
+    similarity = _similarities(features.counts)
     scores = _scores(features, params, similarity)
     scores[features.words < params.min_words] -= 10.0
     similar = lambda row: _nonzero(similarity[row].tolist())  # noqa: E731
@@ -953,10 +946,13 @@ def _hashed_select(
 
 def _select_cells(words: list[int], cells: Cells, count: int, params: DigestParams) -> list[int]:
     """:func:`digest_select` for parameters without position or title weights, from each
-    sentence's number of words and the non-zero counts of its terms."""
+    sentence's number of words and the non-zero counts of its terms (at most
+    :data:`_CELLS_MAX_ROWS` sentences)."""
     import numpy as np
 
     n = len(words)
+    if count >= n:
+        return list(range(n))
     rows, columns, values, width = cells
     norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
     norms[norms == 0] = 1.0

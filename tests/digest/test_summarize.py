@@ -392,9 +392,9 @@ def test_the_choice_from_nonzero_counts_is_the_matrix_choice(
     redundancy: float,
     python_cells: int,
 ) -> None:
-    # digest_select takes the non-zero counts (with the similarities in Python, or with numpy
-    # on the shared terms alone: python_cells) and must pick, to the last tie, the rows the
-    # whole matrix picks. Few distinct counts make many equal scores.
+    # The choice from the non-zero counts alone (with the similarities in Python, or with numpy
+    # on the shared terms alone: python_cells) must pick, to the last tie, the rows the whole
+    # matrix picks. Few distinct counts make many equal scores.
     import numpy as np
 
     counts = np.array(matrix, dtype=float)
@@ -408,10 +408,13 @@ def test_the_choice_from_nonzero_counts_is_the_matrix_choice(
     params = summarize_module.DigestParams(
         length_exponent=exponent, min_words=min_words, redundancy=redundancy
     )
+    rows, columns = np.nonzero(counts)
+    cells = (rows, columns, counts[rows, columns], counts.shape[1])
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(summarize_module, "_PYTHON_CELLS", python_cells)
-        picked = summarize_module.digest_select(features, count, params)
+        picked = summarize_module._select_cells(features.words.tolist(), cells, count, params)
     assert picked == _reference_select(features, count, params)
+    assert picked == summarize_module.digest_select(features, count, params)
 
 
 @settings(max_examples=300, deadline=None)
