@@ -106,7 +106,7 @@ class DigestApp(App[int]):
 
     def _refresh_everything(self) -> None:
         screen = self.screen
-        if isinstance(screen, MainScreen) and not screen.refreshing:
+        if isinstance(screen, MainScreen) and screen.can_auto_refresh():
             screen.action_refresh_all()
 
     def first_view_shown(self) -> None:

@@ -551,6 +551,12 @@ class MainScreen(Screen[None]):
     def _remember(self, key: str, value: str) -> None:
         self.digest_app.remember(key, value)
 
+    def can_auto_refresh(self) -> bool:
+        """Whether the auto-refresh timer may start a refresh now: none is running, and the
+        screen's panes exist (the timer can fire while they are still being built or already
+        taken down, as the app quits)."""
+        return not self.refreshing and bool(self.query(SourceList))
+
     def _status_line(self) -> None:
         failed = [s for s in self.sources.sources if s.kind in ("feed", "pages") and s.error]
         parts = []
