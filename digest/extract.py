@@ -24,7 +24,7 @@ from trafilatura.utils import load_html
 from digest.errors import ExtractError
 from digest.models import Entry
 from digest.parse import decode_mixed
-from digest.teaser import is_teaser
+from digest.teaser import is_teaser, word_key
 from digest.textclean import clean_line, clean_text, strip_controls
 
 __all__ = [
@@ -138,14 +138,10 @@ def _count_words(text: str) -> int:
     return len(_WORDS.findall(text))
 
 
-def _words(text: str) -> str:
-    return " ".join(_WORDS.findall(text.casefold()))
-
-
 def _drop_repeated_headline(text: str, title: str) -> str:
     """Drop the first line when it is the headline (or the headline minus a site suffix)."""
     first, _, rest = text.partition("\n")
-    line, head = _words(first), _words(title)
+    line, head = word_key(first), word_key(title)
     if line and head and (line == head or (len(line) > 10 and head.startswith(line))):
         return rest
     return text

@@ -11,7 +11,7 @@ import re
 
 from digest.textclean import clean_text
 
-__all__ = ["TEASER_CHARS", "is_teaser"]
+__all__ = ["TEASER_CHARS", "is_teaser", "word_key"]
 
 TEASER_CHARS = 500
 """Feed text shorter than this is taken for a teaser."""
@@ -42,10 +42,12 @@ def is_teaser(text: str, summary: str = "") -> bool:
     if len(body) >= 3 * TEASER_CHARS:
         return False
     short = clean_text(summary)
-    return bool(short) and _words(short) == _words(body)
+    return bool(short) and word_key(short) == word_key(body)
 
 
-def _words(text: str) -> str:
+def word_key(text: str) -> str:
+    """The text's words, case-folded and joined by single spaces: two texts that say the same
+    words compare equal whatever their punctuation and spacing."""
     return " ".join(_WORDS.findall(text.casefold()))
 
 
