@@ -121,7 +121,7 @@ def refresh_feeds(
     if not web:
         return RefreshReport(())
     count = workers if workers is not None else min(2, os.cpu_count() or 1)
-    pool = _Workers(count if len(web) > 4 else 0)
+    pool = _Workers(count if len(web) > 4 else 0, summarize=summary is not None)
     writer = _StoreThread(store, in_workers=pool.processes)
     try:
         return asyncio.run(
@@ -141,9 +141,10 @@ class _Workers:
     """The refresh's worker processes (none: threads), started when the first feed body needs
     parsing, so a refresh where every feed answers 304 starts no process at all."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, *, summarize: bool = False) -> None:
         self.processes = count > 0
         self._count = count
+        self._summarize = summarize
         self._pool: ProcessPoolExecutor | None = None
         self._starting: asyncio.Future[ProcessPoolExecutor] | None = None
 
@@ -163,7 +164,7 @@ class _Workers:
             return None
 
     def _start(self) -> ProcessPoolExecutor:
-        pool = self._pool = _worker_pool(self._count)
+        pool = self._pool = _worker_pool(self._count, summarize=self._summarize)
         # A fork-server pool spawns a worker whenever a job finds none idle, and the first spawn
         # waits while the server imports the parsers: one no-op job per worker, here on a
         # thread, starts them all while the event loop goes on fetching.
@@ -177,7 +178,7 @@ class _Workers:
             self._pool = None
 
 
-def _worker_pool(count: int) -> ProcessPoolExecutor:
+def _worker_pool(count: int, *, summarize: bool = False) -> ProcessPoolExecutor:
     """Worker processes for parsing, summarizing and storing feeds.
 
     They come from a fork server (a fresh process that has imported the parsing modules once),
@@ -186,9 +187,9 @@ def _worker_pool(count: int) -> ProcessPoolExecutor:
     also keeps the caller's threads (an app's, the HTTP client's) out of the workers.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["digest.ingest", "digest.parse", "digest.teaser", "digest.summaries"]
-    )
+    # Imported once in the server, not once per worker (numpy only when workers summarize).
+    preload = ["digest.workerinit"] + (["digest.summaries", "numpy"] if summarize else [])
+    context.set_forkserver_preload(preload)
     return ProcessPoolExecutor(
         max_workers=count,
         mp_context=context,

@@ -187,7 +187,7 @@ def test_all_not_modified_starts_no_worker_process(
     first = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=2)
     assert first.new_articles == 12
 
-    def no_pool(count: int) -> None:
+    def no_pool(count: int, **_: object) -> None:
         raise AssertionError("a worker pool was started")
 
     monkeypatch.setattr(digest.refresh, "_worker_pool", no_pool)
@@ -204,7 +204,7 @@ def test_workers_that_cannot_start_leave_the_parsing_to_threads(
     for the fork server), the refresh parses in threads and stores everything all the same."""
     import digest.refresh
 
-    def no_fork_server(count: int) -> None:
+    def no_fork_server(count: int, **_: object) -> None:
         raise ValueError("bad value(s) in fds_to_keep")
 
     monkeypatch.setattr(digest.refresh, "_worker_pool", no_fork_server)
@@ -214,6 +214,21 @@ def test_workers_that_cannot_start_leave_the_parsing_to_threads(
     report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=2)
     assert report.new_articles == 12 and not report.failed
     assert {f.etag for f in store.feeds()} == {f'"e{n}"' for n in range(6)}
+
+
+def test_worker_processes_start_set_up_for_small_matrices() -> None:
+    """The fork server imports digest.workerinit first, so every worker runs OpenBLAS without
+    its spinning helper threads (unless the user chose otherwise)."""
+    import os
+
+    from digest.refresh import _worker_pool
+
+    pool = _worker_pool(1, summarize=True)
+    try:
+        threads = pool.submit(os.getenv, "OPENBLAS_NUM_THREADS").result(timeout=60)
+    finally:
+        pool.shutdown()
+    assert threads == os.environ.get("OPENBLAS_NUM_THREADS", "1")
 
 
 def test_saved_pages_are_not_duplicated(store: Store, tmp_path: Path) -> None:
