@@ -464,12 +464,19 @@ def _cmd_feeds(args: argparse.Namespace, config: Config, store: Store) -> int:
 
 
 def _cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
-    from digest.refresh import FeedOutcome, ingest_folders, refresh_feeds
-
     feeds = store.feeds(kind="feed")
     if args.feeds:
         wanted = set(_resolve_feeds(store, args.feeds))
         feeds = [f for f in feeds if f.id in wanted]
+    if len(feeds) > 4 and any(not (f.etag or f.last_modified) for f in feeds):
+        # Some feed will answer with a body for the worker processes to parse: start their fork
+        # server now, beside the imports below (a refresh of 304s never needs it).
+        from digest.workers import start_fork_server
+
+        start_fork_server(config.summary.during_refresh)
+
+    from digest.refresh import FeedOutcome, ingest_folders, refresh_feeds
+
     interactive = sys.stdout.isatty()
     failures: list[str] = []
     summary = config.summary if config.summary.during_refresh else None

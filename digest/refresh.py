@@ -11,7 +11,6 @@ It never prints: progress goes to a callback the CLI or the app supplies.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -28,6 +27,7 @@ from digest.errors import DigestError, ParseError
 from digest.fetch import Fetcher, FetchSettings, RateLimited
 from digest.models import Entry, Feed, ParsedFeed
 from digest.store import Store, UpsertResult, content_hash
+from digest.workers import context as worker_context
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")
 SAVED_PAGES_URL = "pages:saved"
@@ -186,10 +186,7 @@ def _worker_pool(count: int, *, summarize: bool = False) -> ProcessPoolExecutor:
     used in a child forked from a process holding a connection to the same file. The fork server
     also keeps the caller's threads (an app's, the HTTP client's) out of the workers.
     """
-    context = multiprocessing.get_context("forkserver")
-    # Imported once in the server, not once per worker (numpy only when workers summarize).
-    preload = ["digest.workerinit"] + (["digest.summaries", "numpy"] if summarize else [])
-    context.set_forkserver_preload(preload)
+    context = worker_context(summarize)
     return ProcessPoolExecutor(
         max_workers=count,
         mp_context=context,

@@ -1,0 +1,51 @@
+"""The fork server that a refresh's worker processes come from (see digest.refresh).
+
+Kept apart from the refresh, with nothing heavier than the standard library, so the ``digest
+refresh`` command can start the server before it imports the HTTP client: the server's own
+start (a fresh interpreter importing the parsers, and numpy when the workers summarize) then
+overlaps the command's imports and first fetches. It never forks this process and never touches
+the store.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from multiprocessing.context import ForkServerContext
+
+__all__ = ["context", "preload", "start_fork_server"]
+
+
+def preload(summarize: bool) -> list[str]:
+    """What the fork server imports once, so no worker imports it again (numpy only when the
+    workers summarize). digest.workerinit comes first: it sets the workers' environment."""
+    return ["digest.workerinit"] + (["digest.summaries", "numpy"] if summarize else [])
+
+
+def context(summarize: bool) -> ForkServerContext:
+    """The fork-server context, with the server's imports chosen (they count only until the
+    server has started: one server serves a process for its whole life)."""
+    forkserver = multiprocessing.get_context("forkserver")
+    forkserver.set_forkserver_preload(preload(summarize))
+    return forkserver
+
+
+def start_fork_server(summarize: bool) -> threading.Thread:
+    """Start the fork server on a thread and return at once.
+
+    A server that cannot start (no usable stderr to hand it, say) is left alone here: the
+    refresh meets the same error when it asks for its workers, and parses in threads instead.
+    """
+
+    def start() -> None:
+        from multiprocessing import forkserver
+
+        context(summarize)
+        try:
+            forkserver.ensure_running()
+        except (OSError, ValueError, RuntimeError):
+            pass
+
+    thread = threading.Thread(target=start, name="digest-forkserver", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,31 @@
+"""The fork server the refresh's worker processes come from."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from digest.workers import preload, start_fork_server
+
+
+def test_the_server_imports_the_worker_set_up_first_and_numpy_only_to_summarize() -> None:
+    assert preload(False)[0] == "digest.workerinit" and "numpy" not in preload(False)
+    assert preload(True)[0] == "digest.workerinit" and "numpy" in preload(True)
+
+
+def test_a_server_that_cannot_start_is_left_to_the_refresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Starting early never raises: the refresh meets the same error later and uses threads."""
+    from multiprocessing import forkserver
+
+    def no_server() -> None:
+        raise ValueError("bad value(s) in fds_to_keep")
+
+    monkeypatch.setattr(forkserver, "ensure_running", no_server)
+    raised: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+    thread = start_fork_server(True)
+    thread.join(timeout=30)
+    assert not thread.is_alive() and raised == []
