@@ -53,6 +53,8 @@ class Parsed:
     """Per entry: new or changed, linked, and a teaser (or the feed always wants the page)."""
     summaries: tuple[tuple[str, ArticleSummary], ...]
     """(key, summary) of every new or changed entry that keeps the feed's own text."""
+    hashes: tuple[str, ...]
+    """Per entry: its content hash (the feed's own version: see ``Store.upsert_entries``)."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,14 @@ def ingest_job(job: StoreJob, fetched: Fetched, content: bytes) -> Stored | Pars
     if any(parsed.wants_full_text):
         return parsed
     result = store_parsed(
-        store, job.feed_id, parsed.feed.entries, parsed.summaries, parsed.feed, fetched, job.now
+        store,
+        job.feed_id,
+        parsed.feed.entries,
+        parsed.summaries,
+        parsed.feed,
+        fetched,
+        job.now,
+        parsed.hashes,
     )
     return Stored(result, parsed.feed.warning)
 
@@ -182,7 +191,8 @@ def parse_job(
     parsed = parse_feed(content, url=url, content_type=content_type, now=now)
     entries = tuple(replace(e, content_html="") for e in parsed.entries)
     # New or changed entries (by the feed's own version: see upsert_entries' ``hashes``).
-    changed = [known.get(article_key(e)) != content_hash(e) for e in entries]
+    hashes = tuple(content_hash(e) for e in entries)
+    changed = [known.get(article_key(e)) != h for e, h in zip(entries, hashes, strict=True)]
     wants = tuple(
         bool(e.link)
         and is_changed
@@ -193,7 +203,7 @@ def parse_job(
         e for e, w, is_changed in zip(entries, wants, changed, strict=True) if is_changed and not w
     ]
     summaries = summaries_of(fresh, summary) if summary is not None and fresh else []
-    return Parsed(replace(parsed, entries=entries), wants, tuple(summaries))
+    return Parsed(replace(parsed, entries=entries), wants, tuple(summaries), hashes)
 
 
 def summaries_of(

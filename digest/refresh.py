@@ -26,7 +26,7 @@ from digest.config import SummaryConfig
 from digest.errors import DigestError, ParseError
 from digest.fetch import Fetcher, FetchSettings, RateLimited
 from digest.models import Entry, Feed, ParsedFeed
-from digest.store import Store, UpsertResult, content_hash
+from digest.store import Store, UpsertResult
 from digest.workers import context as worker_context
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")
@@ -330,11 +330,10 @@ async def _one(
         entries = list(parsed.feed.entries)
         summaries = list(parsed.summaries)
         wanted = [i for i, wants in enumerate(parsed.wants_full_text) if wants]
-        hashes: list[str] | None = None
+        # Stored with each article: the feed's own version, not the page's text that may replace
+        # it (a teaser's), so an unchanged teaser is not taken for an edit next time.
+        hashes = parsed.hashes
         if wanted:
-            # Stored with each article: the feed's own version, not the page's text that may
-            # replace it, so an unchanged teaser is not taken for an edit next time.
-            hashes = [content_hash(e) for e in entries]
             await _with_full_text(entries, wanted[:MAX_FULL_TEXT_PER_FEED], fetcher, pool)
             if summary is not None:
                 texts = [entries[i] for i in wanted]
