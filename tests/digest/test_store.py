@@ -182,6 +182,25 @@ def test_migration_to_batched_indexing_keeps_the_index(tmp_path: Path) -> None:
         assert store.search("harbours") == [] and fts_consistent(store)
 
 
+def test_full_text_index_merges_its_segments_in_eights(tmp_path: Path) -> None:
+    """Schema 7 (new stores and migrated ones) lets FTS5 merge later than its default of 4."""
+    from digest.store import MIGRATIONS, _statements
+
+    def automerge(path: Path) -> int:
+        with Store(path) as store:
+            row = store._db.execute("SELECT v FROM articles_fts_config WHERE k = 'automerge'")
+            return int(row.fetchone()[0])
+
+    assert automerge(tmp_path / "new.sqlite3") == 8
+    db = sqlite3.connect(tmp_path / "v6.sqlite3", isolation_level=None)
+    for script in MIGRATIONS[:6]:
+        for statement in _statements(script):
+            db.execute(statement)
+    db.execute("PRAGMA user_version = 6")
+    db.close()
+    assert automerge(tmp_path / "v6.sqlite3") == 8
+
+
 def test_edited_article_updates_in_place_and_keeps_marks(store: Store) -> None:
     feed = store.add_feed("https://a.example/feed")
     (aid,) = store.upsert_entries(feed.id, [entry(1)], now=NOW).new
