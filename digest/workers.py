@@ -10,10 +10,12 @@ the store.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
 import threading
 from multiprocessing.context import ForkServerContext
 
-__all__ = ["context", "preload", "start_fork_server"]
+__all__ = ["context", "preload", "start_fork_server", "start_quiet_fork_server"]
 
 
 def preload(summarize: bool) -> list[str]:
@@ -49,3 +51,29 @@ def start_fork_server(summarize: bool) -> threading.Thread:
     thread = threading.Thread(target=start, name="digest-forkserver", daemon=True)
     thread.start()
     return thread
+
+
+def start_quiet_fork_server(summarize: bool) -> bool:
+    """Start the fork server now, with /dev/null as its stderr (and so its workers'), for a
+    process about to hand its terminal to a full-screen app; returns whether it started.
+
+    Inside Textual the server could not start later: Textual's stand-in for stderr has no file
+    descriptor to hand to multiprocessing's resource tracker. Started here, before the app runs,
+    the server (and the tracker) keep working for the app's whole life, and nothing they might
+    print can reach the app's screen.
+    """
+    from multiprocessing import forkserver
+
+    context(summarize)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            forkserver.ensure_running()
+    except (OSError, ValueError, RuntimeError):
+        return False
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+    return True

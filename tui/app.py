@@ -77,6 +77,8 @@ class DigestApp(App[int]):
         self.first_view_at: float | None = None
         """``time.perf_counter()`` when the first stories were on screen (for the benchmark)."""
         self._theme_ready = False
+        self.worker_processes = False
+        """Whether refreshes may use worker processes (see :func:`run_app`); else threads."""
         self._unsaved: dict[str, str] = {}
         self._save_timer: Timer | None = None
 
@@ -214,7 +216,25 @@ def _runner(screen: MainScreen, name: str) -> Callable[[], object]:
 
 
 def run_app(config: Config, home: Path) -> int:
-    """Run the app until the user quits; returns the process exit code."""
+    """Run the app until the user quits; returns the process exit code.
+
+    With feeds to refresh, the refresh's fork server starts first, while the terminal is still
+    ours (see ``digest.workers.start_quiet_fork_server``): the app's refreshes then parse,
+    summarize and store in worker processes on every core, as ``digest refresh`` does, instead
+    of in threads that share the interface's GIL.
+    """
     app = DigestApp(config, home)
+    if _has_web_feeds(app.library.path):
+        from digest.workers import start_quiet_fork_server
+
+        app.worker_processes = start_quiet_fork_server(config.summary.during_refresh)
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)
+
+
+def _has_web_feeds(path: Path) -> bool:
+    try:
+        with Store(path) as store:
+            return any(f.url.startswith(("http://", "https://")) for f in store.feeds(kind="feed"))
+    except DigestError:
+        return False

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from digest.workers import preload, start_fork_server
+from digest.workers import preload, start_fork_server, start_quiet_fork_server
 
 
 def test_the_server_imports_the_worker_set_up_first_and_numpy_only_to_summarize() -> None:
@@ -29,3 +29,13 @@ def test_a_server_that_cannot_start_is_left_to_the_refresh(
     thread = start_fork_server(True)
     thread.join(timeout=30)
     assert not thread.is_alive() and raised == []
+
+
+def test_a_quiet_start_gives_stderr_back() -> None:
+    """The server gets /dev/null as its stderr; this process keeps its own."""
+    import os
+
+    before = os.fstat(2)
+    assert start_quiet_fork_server(False)
+    after = os.fstat(2)
+    assert (before.st_dev, before.st_ino) == (after.st_dev, after.st_ino)

@@ -505,6 +505,51 @@ async def test_R_refreshes_everything_keeping_the_cursor(home: Path, make_app: A
             assert not screen.refreshing
 
 
+async def test_refresh_uses_worker_processes_once_the_fork_server_started(
+    home: Path, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """run_app starts the fork server before Textual takes the terminal; the app's refreshes
+    then parse, summarize and store in worker processes, as `digest refresh` does."""
+    import digest.refresh
+    from digest.summaries import summary_key
+    from digest.workers import start_quiet_fork_server
+    from tests.digest.feedgen import rss
+    from tests.httpserver import LocalServer
+    from tui.app import _has_web_feeds
+
+    pools: list[int] = []
+    real_pool = digest.refresh._worker_pool
+
+    def counted(count: int, **options: bool) -> object:
+        pools.append(count)
+        return real_pool(count, **options)
+
+    monkeypatch.setattr(digest.refresh, "_worker_pool", counted)
+    with LocalServer() as server:
+        with store_of(home) as store:
+            for n in range(6):
+                server.add(f"/{n}.xml", rss(f"site{n}", items=2))
+                store.add_feed(server.url(f"/{n}.xml"), title=f"Site {n}")
+        app = make_app(home, Config(path=home / "c.toml"))
+        assert _has_web_feeds(app.library.path)
+        app.worker_processes = start_quiet_fork_server(True)
+        assert app.worker_processes
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(pilot)
+            await pilot.press("R")
+            for _ in range(100):
+                await settle(pilot)
+                if not main(app).refreshing:
+                    break
+            assert not main(app).refreshing
+        assert pools == [2]
+        with store_of(home) as store:
+            articles = store.articles()
+            assert len(articles) == 12
+            settings = app.config.summary
+            assert all(store.summary(summary_key(a, settings)) is not None for a in articles)
+
+
 FERRY = (
     "Ferry fares on the island route will rise by 40 cents in January, the operator said. "
     "Commuters called the increase unfair. The operator blamed fuel and crew costs."

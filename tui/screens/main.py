@@ -791,7 +791,18 @@ class MainScreen(Screen[None]):
                 assert isinstance(outcome, FeedOutcome)
                 self.post_message(RefreshProgress(outcome, done, len(web)))
 
-            report = refresh_feeds(store, web, app.config.fetch, on_progress=progress, workers=0)
+            # Worker processes (and summaries as articles arrive) only when the fork server
+            # started before the app took the terminal; else threads, and summaries when shown.
+            processes = app.worker_processes
+            summary = app.config.summary
+            report = refresh_feeds(
+                store,
+                web,
+                app.config.fetch,
+                on_progress=progress,
+                workers=None if processes else 0,
+                summary=summary if processes and summary.during_refresh else None,
+            )
         except DigestError as exc:
             self.post_message(RefreshFinished(None, str(exc)))
             return
