@@ -28,7 +28,7 @@ import re
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -693,15 +693,19 @@ def _hash_words(data: bytes) -> tuple[Any, Any, Any]:
     return hashes, starts, codes
 
 
+def _stop_spelling(language: str) -> bytes:
+    """A language's stop words and every one-character ASCII word (a, I, s, 5 count as stop
+    words too), spelt as :func:`_word_bytes` spells them, separated by spaces."""
+    spelt = " ".join(sorted(_stop_words(language))) + " " + " ".join(map(chr, range(33, 127)))
+    return _word_bytes(spelt)
+
+
 @lru_cache(maxsize=32)
 def _stop_hashes(language: str) -> Any:
-    """The sorted hashes of a language's stop words, spelt as :func:`_word_bytes` spells them,
-    and of every one-character ASCII word, then the largest 64-bit number."""
+    """The sorted hashes of :func:`_stop_spelling`'s words, then the largest 64-bit number."""
     import numpy as np
 
-    # One-character words (a, I, s, 5) count as stop words too.
-    spelt = " ".join(sorted(_stop_words(language))) + " " + " ".join(map(chr, range(33, 127)))
-    hashes = _hash_words(_word_bytes(spelt))[0]
+    hashes = _hash_words(_stop_spelling(language))[0]
     # A last, largest hash (no word's, but for odds of 2**-64) keeps every lookup in range.
     return np.append(np.unique(hashes), np.uint64(2**64 - 1))
 
@@ -895,6 +899,8 @@ def _digest_choose(
         rows = digest_select(
             digest_features(sentences, language, heading, stem=stem), count, params
         )
+    elif sum(map(len, sentences)) <= _SET_SELECT_MAX_CHARS:
+        rows = _set_select(sentences, language, count, params)
     else:
         rows = _hashed_select(sentences, language, count, params)
     return [candidates[row][0] for row in rows]
@@ -973,10 +979,24 @@ def _select_cells(words: list[int], cells: Cells, count: int, params: DigestPara
         centrality, similar = _numpy_centralities(
             n, rows[alike], columns[alike], values[alike], norms
         )
+    content: list[float] = []
     if any(centrality):  # else every score is 0 (_scores)
-        content = np.bincount(rows, weights=values, minlength=n)
-        weights = np.maximum(content, 1.0) ** params.length_exponent
-        centrality = list(map(operator.mul, centrality, weights.tolist()))
+        content = np.bincount(rows, weights=values, minlength=n).tolist()
+    return _pick(words, content, centrality, similar, count, params)
+
+
+def _pick(
+    words: list[int],
+    content: list[float],
+    centrality: list[float],
+    similar: Similar,
+    count: int,
+    params: DigestParams,
+) -> list[int]:
+    """The end of :func:`_scores` and :func:`digest_select` from each sentence's number of words,
+    of content words (read only when a centrality is not 0), centrality and similarities."""
+    if any(centrality):  # else every score is 0 (_scores)
+        centrality = list(map(operator.mul, centrality, _length_weights(content, params)))
         best = max(centrality)
         if best > 0:
             centrality = [c / best for c in centrality]
@@ -985,13 +1005,25 @@ def _select_cells(words: list[int], cells: Cells, count: int, params: DigestPara
     return _mmr(gains, similar, count, params.redundancy)
 
 
+def _length_weights(content: list[float], params: DigestParams) -> list[float]:
+    """``np.maximum(content, 1.0) ** params.length_exponent`` (as _scores weighs centrality)."""
+    if params.length_exponent == 0.5:
+        # numpy takes an array to the power 0.5 with its sqrt, correctly rounded as math.sqrt is.
+        return [math.sqrt(c) if c > 1.0 else 1.0 for c in content]
+    import numpy as np
+
+    weights = np.maximum(np.array(content, dtype=float), 1.0) ** params.length_exponent
+    return cast(list[float], weights.tolist())
+
+
 def _python_centralities(
-    n: int, rows: list[int], columns: list[int], values: list[float], norms: list[float]
+    n: int, rows: list[int], columns: Sequence[Hashable], values: list[float], norms: list[float]
 ) -> tuple[list[float], Similar]:
     """Each sentence's similarities to the others, summed (as _scores starts), and a function
-    giving each sentence's similarities, from the shared terms' counts (row after row)."""
+    giving each sentence's similarities, from the shared terms' counts (row after row; a term
+    is any key: a column number, or the word's bytes)."""
     # The sentences that have each shared term, with its count there, in row order.
-    postings: dict[int, list[tuple[int, float]]] = {}
+    postings: dict[Hashable, list[tuple[int, float]]] = {}
     for row, column, value in zip(rows, columns, values, strict=True):
         postings.setdefault(column, []).append((row, value))
     products: dict[int, dict[int, float]] = {}  # the non-zero cells of shared @ shared.T
@@ -1064,6 +1096,92 @@ def _numpy_centralities(
 
 def _nonzero(values: list[float]) -> list[tuple[int, float]]:
     return [(column, value) for column, value in enumerate(values) if value]
+
+
+# -- digest's choice for short articles, from sets of words ----------------------------------------
+#
+# For an article of a dozen short sentences, the fifty-odd numpy calls of _hashed_select cost
+# more than counting its words with Python's sets: one set of words per sentence, the stop words
+# taken out, the terms of two sentences or more found by set operations. Counts above 1 are rare
+# in a sentence, so they are counted only where a word repeats. The words are those _hash_words
+# hashes (the bytes of _word_bytes between bytes up to 32), so the counts, the similarities and
+# the choice are those of _hashed_select, save when two different words' 64-bit hashes collide
+# (tests/digest/test_summarize.py compares the two). Above _SET_SELECT_MAX_CHARS the per-word
+# work in Python costs more than numpy's calls, and _hashed_select is used.
+
+_SET_SELECT_MAX_CHARS = 1_500
+"""Most characters (all sentences together) for :func:`_set_select`; measured break-even
+with :func:`_hashed_select` is near 1,800."""
+_CONTROLS_TO_SPACES = bytes(32 if code < 32 and code != 10 else code for code in range(256))
+"""Every byte below 32 but the line feed to a space: bytes.split() then separates words where
+:func:`_hash_words` does (it splits at every byte up to 32; bytes.split() only at whitespace)."""
+
+
+@lru_cache(maxsize=32)
+def _stop_terms(language: str) -> frozenset[bytes]:
+    """:func:`_stop_spelling`'s words, as :func:`_set_select` counts words."""
+    return frozenset(_stop_spelling(language).translate(_CONTROLS_TO_SPACES).split())
+
+
+def _set_select(
+    sentences: Sequence[str], language: str, count: int, params: DigestParams
+) -> list[int]:
+    """:func:`_hashed_select` (the same choice) counting words with sets instead of numpy."""
+    n = len(sentences)
+    if count >= n:
+        return list(range(n))
+    data = _word_bytes("\n".join([s.replace("\n", " ") for s in sentences]))
+    tokens = list(map(bytes.split, data.translate(_CONTROLS_TO_SPACES).split(b"\n")))
+    words = list(map(len, tokens))
+    stops = _stop_terms(language)
+    distinct = list(map(set, tokens))
+    terms = [found - stops for found in distinct]
+    content = [float(len(found)) for found in terms]
+    # Every term counts once in its sentence, except where a sentence repeats a term.
+    repeated: dict[int, Counter[bytes]] = {}
+    for row, found in enumerate(terms):
+        if found and words[row] != len(distinct[row]):
+            own = [token for token in tokens[row] if token in found]
+            if len(own) != len(found):
+                repeated[row] = Counter(own)
+                content[row] = float(len(own))
+    norms = [math.sqrt(size) or 1.0 for size in content]
+    for row, counts in repeated.items():
+        norms[row] = math.sqrt(sum([value * value for value in counts.values()]))
+    # Only terms found in two sentences or more make sentences alike (see _similarities).
+    seen: set[bytes] = set()
+    shared: set[bytes] = set()
+    for found in terms:
+        shared |= seen & found
+        seen |= found
+    rows: list[int] = []
+    columns: list[bytes] = []
+    values: list[float] = []
+    if shared:
+        for row, common in enumerate(map(shared.intersection, terms)):
+            if common:
+                rows += [row] * len(common)
+                columns += common
+                mine = repeated.get(row)
+                values += [float(mine[t]) for t in common] if mine else [1.0] * len(common)
+    centrality: list[float]
+    similar: Similar
+    if not rows:  # no two sentences alike: every similarity is 0
+        centrality, similar = [0.0] * n, lambda row: ()
+    elif len(rows) <= _PYTHON_CELLS:
+        centrality, similar = _python_centralities(n, rows, columns, values, norms)
+    else:
+        import numpy as np
+
+        number = {term: column for column, term in enumerate(shared)}
+        centrality, similar = _numpy_centralities(
+            n,
+            np.array(rows, dtype=np.intp),
+            np.array([number[term] for term in columns], dtype=np.intp),
+            np.array(values),
+            np.array(norms),
+        )
+    return _pick(words, content, centrality, similar, count, params)
 
 
 def _mmr(gains: list[float], similar: Similar, count: int, redundancy: float) -> list[int]:

@@ -417,6 +417,68 @@ def test_the_choice_from_nonzero_counts_is_the_matrix_choice(
     assert picked == summarize_module.digest_select(features, count, params)
 
 
+# Words for the set path: repeats, stop words, punctuation, non-ASCII, and bytes below 32 that
+# bytes.split() keeps inside a word but the hashes treat as separators.
+SET_WORDS = [
+    *WORDS,
+    "budget",
+    "budget",
+    "the",
+    "a\x1cb",
+    "x\x00y",
+    "tab\tbed",
+    "caf\u00e9\u00a0bar",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    bags=st.lists(
+        st.lists(st.sampled_from(SET_WORDS), min_size=0, max_size=12), min_size=1, max_size=16
+    ),
+    count=st.integers(min_value=1, max_value=4),
+    exponent=st.sampled_from([0.5, 0.0, 1.0, 0.37]),
+    min_words=st.integers(min_value=0, max_value=9),
+    redundancy=st.sampled_from([0.1, 0.0, 0.6]),
+    python_cells=st.sampled_from([0, 10_000]),
+)
+def test_the_choice_from_sets_of_words_is_the_hashed_choice(
+    bags: list[list[str]],
+    count: int,
+    exponent: float,
+    min_words: int,
+    redundancy: float,
+    python_cells: int,
+) -> None:
+    # Words counted with sets of bytes (short articles) must give, to the last tie, the rows
+    # that words counted through hashes give, and the whole matrix's choice.
+    sentences = [" ".join(words) or "x" for words in bags]
+    params = summarize_module.DigestParams(
+        length_exponent=exponent, min_words=min_words, redundancy=redundancy
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(summarize_module, "_PYTHON_CELLS", python_cells)
+        picked = summarize_module._set_select(sentences, "english", count, params)
+        hashed = summarize_module._hashed_select(sentences, "english", count, params)
+    assert picked == hashed
+    features = digest_features(sentences, "english", stem=False)
+    assert picked == _reference_select(features, count, params)
+
+
+@pytest.mark.shared
+def test_the_choice_from_sets_of_words_is_the_hashed_choice_on_bbc_news() -> None:
+    root = need_corpora("bbc-news-summary")
+    params = summarize_module.DIGEST_PARAMS
+    for _, body, _ in _bbc_sample(root, per_category=20):
+        paragraphs, _ = candidate_sentences(body)
+        sentences = [sentence for paragraph in paragraphs for _, sentence in paragraph]
+        for size in (len(sentences), 12, 5):  # whole articles, and short ones
+            some = sentences[:size]
+            assert summarize_module._set_select(
+                some, "english", 3, params
+            ) == summarize_module._hashed_select(some, "english", 3, params)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.integers(min_value=1, max_value=128).flatmap(
