@@ -1,9 +1,8 @@
 """The set-up a refresh's worker processes share, done once in their fork server.
 
-:func:`digest.refresh._worker_pool` asks the fork server to import this module before it forks
-any worker, so each worker starts with the parsers (and, when the refresh summarizes, numpy)
-already imported, instead of paying for the imports once per worker. Importing it anywhere else
-has no use.
+The fork server (see :mod:`digest.workers`) imports this module first, before the parsers, so
+every worker it forks inherits the environment and priority set here. Importing it anywhere
+else has no use.
 """
 
 from __future__ import annotations
@@ -15,6 +14,8 @@ import os
 # first; a value the user set is kept.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import digest.ingest  # noqa: E402,F401
-import digest.parse  # noqa: E402,F401
-import digest.teaser  # noqa: E402,F401
+# Set by digest.workers.start_quiet_fork_server for an app: the server and its workers yield
+# the CPU to the app's interface (a lower priority, inherited by every worker).
+_nice = os.environ.pop("DIGEST_WORKER_NICE", "")
+if _nice.isdigit():
+    os.nice(int(_nice))

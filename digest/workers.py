@@ -15,20 +15,26 @@ import sys
 import threading
 from multiprocessing.context import ForkServerContext
 
-__all__ = ["context", "preload", "start_fork_server", "start_quiet_fork_server"]
+__all__ = ["APP_WORKER_NICE", "context", "preload", "start_fork_server", "start_quiet_fork_server"]
+
+APP_WORKER_NICE = 10
+"""How much lower the priority of an app's worker processes is (see ``os.nice``)."""
 
 
 def preload(summarize: bool) -> list[str]:
     """What the fork server imports once, so no worker imports it again (numpy only when the
     workers summarize). digest.workerinit comes first: it sets the workers' environment."""
-    return ["digest.workerinit"] + (["digest.summaries", "numpy"] if summarize else [])
+    parsers = ["digest.ingest", "digest.parse", "digest.teaser"]
+    return ["digest.workerinit", *parsers] + (["digest.summaries", "numpy"] if summarize else [])
 
 
-def context(summarize: bool) -> ForkServerContext:
+def context(summarize: bool, *, imports: bool = True) -> ForkServerContext:
     """The fork-server context, with the server's imports chosen (they count only until the
-    server has started: one server serves a process for its whole life)."""
+    server has started: one server serves a process for its whole life). Without ``imports``
+    the server only sets up the workers' environment, and each worker imports what its jobs
+    need."""
     forkserver = multiprocessing.get_context("forkserver")
-    forkserver.set_forkserver_preload(preload(summarize))
+    forkserver.set_forkserver_preload(preload(summarize) if imports else ["digest.workerinit"])
     return forkserver
 
 
@@ -60,13 +66,17 @@ def start_quiet_fork_server(summarize: bool) -> bool:
     Inside Textual the server could not start later: Textual's stand-in for stderr has no file
     descriptor to hand to multiprocessing's resource tracker. Started here, before the app runs,
     the server (and the tracker) keep working for the app's whole life, and nothing they might
-    print can reach the app's screen.
+    print can reach the app's screen. The server imports nothing heavy (the app's start-up
+    would share the CPU with it): the workers import the parsers at their first refresh.
     """
     from multiprocessing import forkserver
 
-    context(summarize)
+    context(summarize, imports=False)
     sys.stderr.flush()
     saved = os.dup(2)
+    # Read by digest.workerinit in the server: the app's interface comes first on the CPU
+    # (its start-up too, while the server imports the parsers on the other core).
+    os.environ["DIGEST_WORKER_NICE"] = str(APP_WORKER_NICE)
     try:
         with open(os.devnull, "wb") as null:
             os.dup2(null.fileno(), 2)
@@ -74,6 +84,7 @@ def start_quiet_fork_server(summarize: bool) -> bool:
     except (OSError, ValueError, RuntimeError):
         return False
     finally:
+        os.environ.pop("DIGEST_WORKER_NICE", None)
         os.dup2(saved, 2)
         os.close(saved)
     return True

@@ -39,3 +39,30 @@ def test_a_quiet_start_gives_stderr_back() -> None:
     assert start_quiet_fork_server(False)
     after = os.fstat(2)
     assert (before.st_dev, before.st_ino) == (after.st_dev, after.st_ino)
+
+
+def test_an_apps_workers_yield_the_cpu_to_its_interface() -> None:
+    """A quiet start (an app's) lowers the workers' priority; `digest refresh`'s keeps it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os, sys\n"
+        "from digest import workers\n"
+        "from digest.refresh import _worker_pool\n"
+        "if sys.argv[1] == 'quiet':\n"
+        "    assert workers.start_quiet_fork_server(False)\n"
+        "else:\n"
+        "    workers.start_fork_server(False).join()\n"
+        "pool = _worker_pool(1)\n"
+        "print(pool.submit(os.nice, 0).result() - os.nice(0))\n"
+        "pool.shutdown()\n"
+    )
+    from digest.workers import APP_WORKER_NICE
+
+    for mode, expected in (("quiet", str(APP_WORKER_NICE)), ("cli", "0")):
+        done = subprocess.run(
+            [sys.executable, "-c", script, mode], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == expected
