@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -38,6 +38,10 @@ DEFAULT_RETRY_AFTER = 3600.0
 MAX_RETRY_AFTER = 7 * 86400.0
 """The longest Retry-After honoured (a server asking for a month is asked again in a week)."""
 MAX_FULL_TEXT_PER_FEED = 25
+STOPPED = "not refreshed: the refresh was stopped"
+"""The reason given for the feeds a stopped refresh left alone (see ``refresh_feeds``'s stop)."""
+STOP_POLL = 0.1
+"""Seconds between two looks at a refresh's ``stop``."""
 """Full-text page fetches per feed per refresh, so one teaser feed cannot stall a refresh."""
 
 
@@ -99,6 +103,7 @@ def refresh_feeds(
     now: datetime | None = None,
     workers: int | None = None,
     summary: SummaryConfig | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> RefreshReport:
     """Fetch, parse and store ``feeds`` concurrently; see the module docstring.
 
@@ -115,6 +120,10 @@ def refresh_feeds(
             (two at most), 0 parses in threads. Four feeds or fewer always use threads.
         summary: when given, every new or changed article is summarized with these settings
             (in the same worker processes, right after parsing) and the summary stored.
+        stop: looked at every tenth of a second (from the event loop's thread); once it says
+            True, the fetches still waiting or running are dropped and their feeds left as they
+            were (reason :data:`STOPPED`), so an app can quit without waiting for slow servers.
+            A feed a worker is already storing is stored whole.
     """
     web = [f for f in feeds if f.kind == "feed" and f.url.startswith(("http://", "https://"))]
     now = now or datetime.now(UTC)
@@ -126,7 +135,15 @@ def refresh_feeds(
     try:
         return asyncio.run(
             _refresh(
-                writer, web, settings or FetchSettings(), on_progress, transport, now, pool, summary
+                writer,
+                web,
+                settings or FetchSettings(),
+                on_progress,
+                transport,
+                now,
+                pool,
+                summary,
+                stop,
             )
         )
     finally:
@@ -248,6 +265,7 @@ async def _refresh(
     now: datetime,
     pool: _Workers,
     summary: SummaryConfig | None,
+    stop: Callable[[], bool] | None,
 ) -> RefreshReport:
     unchanged: list[tuple[int, str, str]] = []
     if any(not (f.etag or f.last_modified) for f in feeds):
@@ -258,15 +276,20 @@ async def _refresh(
         early = None
     async with Fetcher(settings, transport=transport) as fetcher:
         tasks = [
-            asyncio.create_task(_one(writer, feed, fetcher, now, pool, summary, unchanged))
+            asyncio.create_task(
+                _unless_stopped(feed, _one(writer, feed, fetcher, now, pool, summary, unchanged))
+            )
             for feed in feeds
         ]
+        watch = asyncio.create_task(_watch(stop, tasks)) if stop is not None else None
         outcomes: list[FeedOutcome] = []
         for next_done in asyncio.as_completed(tasks):
             outcome = await next_done
             outcomes.append(outcome)
             if on_progress is not None:
                 on_progress(outcome)
+        if watch is not None:
+            watch.cancel()
     if early is not None:
         await early
     try:
@@ -279,6 +302,25 @@ async def _refresh(
     order = {feed.id: i for i, feed in enumerate(feeds)}
     outcomes.sort(key=lambda o: order[o.feed.id])
     return RefreshReport(tuple(outcomes))
+
+
+async def _watch(stop: Callable[[], bool], tasks: Sequence[asyncio.Task[FeedOutcome]]) -> None:
+    """Cancel every feed's task still running once ``stop`` says so."""
+    while not all(task.done() for task in tasks):
+        if stop():
+            for task in tasks:
+                task.cancel()
+            return
+        await asyncio.sleep(STOP_POLL)
+
+
+async def _unless_stopped(feed: Feed, work: Awaitable[FeedOutcome]) -> FeedOutcome:
+    """A feed's outcome, or :data:`STOPPED` when the refresh was stopped before it was done
+    (nothing about the feed is written then: its validators stay, the next refresh fetches it)."""
+    try:
+        return await work
+    except asyncio.CancelledError:
+        return FeedOutcome(feed, "failed", error=STOPPED)
 
 
 async def _one(

@@ -79,6 +79,8 @@ class DigestApp(App[int]):
         self._theme_ready = False
         self.worker_processes = False
         """Whether refreshes may use worker processes (see :func:`run_app`); else threads."""
+        self.stopping = False
+        """Set when the app quits: a running refresh drops the feeds it has not finished."""
         self._unsaved: dict[str, str] = {}
         self._save_timer: Timer | None = None
 
@@ -116,12 +118,14 @@ class DigestApp(App[int]):
             self.first_view_at = time.perf_counter()
 
     def action_quit_app(self) -> None:
-        """Quit after every pending mark and setting is written."""
+        """Quit after every pending mark and setting is written (a refresh stops early)."""
+        self.stopping = True
         self.save_settings()
         self.writer.close()
         self.exit(0)
 
     def on_unmount(self) -> None:
+        self.stopping = True
         self.save_settings()
         self.writer.close()
         self.library.close()

@@ -216,6 +216,37 @@ def test_workers_that_cannot_start_leave_the_parsing_to_threads(
     assert {f.etag for f in store.feeds()} == {f'"e{n}"' for n in range(6)}
 
 
+def test_a_stopped_refresh_drops_what_it_has_not_finished(
+    store: Store, http_server: LocalServer
+) -> None:
+    """Once ``stop`` says so, feeds still waiting on a slow server are left as they were (no
+    error recorded, validators kept for next time); the ones already done stay stored."""
+    from digest.refresh import STOPPED
+
+    http_server.add("/quick.xml", rss("quick", 2), etag='"q"')
+    store.add_feed(http_server.url("/quick.xml"))
+    for n in range(6):
+        http_server.add(f"/slow{n}.xml", rss(f"slow{n}", 2), delay=2.0)
+        store.add_feed(http_server.url(f"/slow{n}.xml"))
+    seen: list[str] = []
+    report = refresh_feeds(
+        store,
+        store.feeds(),
+        FetchSettings(connect_timeout=5, read_timeout=5, total_timeout=10),
+        now=NOW,
+        workers=0,
+        on_progress=lambda outcome: seen.append(outcome.feed.url),
+        stop=lambda: http_server.url("/quick.xml") in seen,
+    )
+    stopped = [o for o in report.failed if o.error == STOPPED]
+    assert len(stopped) == 6 and report.new_articles == 2
+    feeds = {f.url: f for f in store.feeds()}
+    assert feeds[http_server.url("/quick.xml")].etag == '"q"'
+    assert all(not feeds[o.feed.url].last_error for o in stopped)
+    assert all(feeds[o.feed.url].last_fetched is None for o in stopped)
+    assert store.count() == 2
+
+
 def test_worker_processes_start_set_up_for_small_matrices() -> None:
     """The fork server imports digest.workerinit first, so every worker runs OpenBLAS without
     its spinning helper threads (unless the user chose otherwise)."""

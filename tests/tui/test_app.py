@@ -550,6 +550,50 @@ async def test_refresh_uses_worker_processes_once_the_fork_server_started(
             assert all(store.summary(summary_key(a, settings)) is not None for a in articles)
 
 
+async def test_quitting_stops_a_running_refresh(
+    home: Path, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quitting while slow servers are still answering does not wait for them: the refresh
+    drops the feeds it has not finished, and records nothing about them."""
+    import threading
+
+    import digest.refresh
+    from digest.refresh import STOPPED, RefreshReport
+    from tests.digest.feedgen import rss
+    from tests.httpserver import LocalServer
+
+    reports: list[RefreshReport] = []
+    finished = threading.Event()
+    real_refresh = digest.refresh.refresh_feeds
+
+    def recorded(*args: object, **options: object) -> RefreshReport:
+        try:
+            report = real_refresh(*args, **options)  # type: ignore[arg-type]
+            reports.append(report)
+            return report
+        finally:
+            finished.set()
+
+    monkeypatch.setattr(digest.refresh, "refresh_feeds", recorded)
+    with LocalServer() as server:
+        with store_of(home) as store:
+            for n in range(3):
+                server.add(f"/slow{n}.xml", rss(f"slow{n}", items=2), delay=5.0)
+                store.add_feed(server.url(f"/slow{n}.xml"), title=f"Slow {n}")
+        app = make_app(home, Config(path=home / "c.toml"))
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(pilot)
+            await pilot.press("R")
+            await pilot.pause(0.5)  # not settle(): that waits for the refresh to end
+            assert main(app).refreshing
+            await pilot.press("ctrl+q")
+        assert finished.wait(timeout=4.5), "the refresh went on after the app quit"
+        (report,) = reports
+        assert [o.error for o in report.outcomes] == [STOPPED] * 3
+        with store_of(home) as store:
+            assert all(f.last_fetched is None and not f.last_error for f in store.feeds())
+
+
 FERRY = (
     "Ferry fares on the island route will rise by 40 cents in January, the operator said. "
     "Commuters called the increase unfair. The operator blamed fuel and crew costs."

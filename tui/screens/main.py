@@ -802,6 +802,7 @@ class MainScreen(Screen[None]):
                 on_progress=progress,
                 workers=None if processes else 0,
                 summary=summary if processes and summary.during_refresh else None,
+                stop=lambda: app.stopping,
             )
         except DigestError as exc:
             self.post_message(RefreshFinished(None, str(exc)))
