@@ -38,11 +38,11 @@ DEFAULT_RETRY_AFTER = 3600.0
 MAX_RETRY_AFTER = 7 * 86400.0
 """The longest Retry-After honoured (a server asking for a month is asked again in a week)."""
 MAX_FULL_TEXT_PER_FEED = 25
+"""Full-text page fetches per feed per refresh, so one teaser feed cannot stall a refresh."""
 STOPPED = "not refreshed: the refresh was stopped"
 """The reason given for the feeds a stopped refresh left alone (see ``refresh_feeds``'s stop)."""
 STOP_POLL = 0.1
 """Seconds between two looks at a refresh's ``stop``."""
-"""Full-text page fetches per feed per refresh, so one teaser feed cannot stall a refresh."""
 
 
 @dataclass(frozen=True)
