@@ -118,6 +118,12 @@ class Feed:
     unread: int = 0
     total: int = 0
 
+    @property
+    def is_web(self) -> bool:
+        """Whether a refresh fetches it: a subscription at an http(s) address (not saved pages,
+        not the bundled samples)."""
+        return self.kind == "feed" and self.url.startswith(("http://", "https://"))
+
 
 @dataclass(frozen=True)
 class Article:

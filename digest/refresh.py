@@ -125,7 +125,7 @@ def refresh_feeds(
             were (reason :data:`STOPPED`), so an app can quit without waiting for slow servers.
             A feed a worker is already storing is stored whole.
     """
-    web = [f for f in feeds if f.kind == "feed" and f.url.startswith(("http://", "https://"))]
+    web = [f for f in feeds if f.is_web]
     now = now or datetime.now(UTC)
     if not web:
         return RefreshReport(())

@@ -239,6 +239,6 @@ def run_app(config: Config, home: Path) -> int:
 def _has_web_feeds(path: Path) -> bool:
     try:
         with Store(path) as store:
-            return any(f.url.startswith(("http://", "https://")) for f in store.feeds(kind="feed"))
+            return any(f.is_web for f in store.feeds(kind="feed"))
     except DigestError:
         return False

@@ -778,9 +778,7 @@ class MainScreen(Screen[None]):
                 outcomes = ingest_folders(store, app.config.page_folders)
                 pages_failed = tuple(o.error for o in outcomes if o.error)
             feeds = [f for f in store.feeds() if feed_ids is None or f.id in feed_ids]
-            web = [
-                f for f in feeds if f.kind == "feed" and f.url.startswith(("http://", "https://"))
-            ]
+            web = [f for f in feeds if f.is_web]
             done = 0
 
             def progress(outcome: object) -> None:
