@@ -468,11 +468,11 @@ def _cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
     if args.feeds:
         wanted = set(_resolve_feeds(store, args.feeds))
         feeds = [f for f in feeds if f.id in wanted]
-    if len(feeds) > 4 and any(not (f.etag or f.last_modified) for f in feeds):
-        # Some feed will answer with a body for the worker processes to parse: start their fork
-        # server now, beside the imports below (a refresh of 304s never needs it).
-        from digest.workers import start_fork_server
+    from digest.workers import expects_bodies, start_fork_server
 
+    if expects_bodies(feeds):
+        # Start the worker processes' fork server now, beside the imports below (a refresh of
+        # 304s never needs it).
         start_fork_server(config.summary.during_refresh)
 
     from digest.refresh import FeedOutcome, ingest_folders, refresh_feeds

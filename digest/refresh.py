@@ -27,6 +27,7 @@ from digest.errors import DigestError, ParseError
 from digest.fetch import Fetcher, FetchSettings, RateLimited
 from digest.models import Entry, Feed, ParsedFeed
 from digest.store import Store, UpsertResult
+from digest.workers import PROCESS_MIN_FEEDS, expects_bodies
 from digest.workers import context as worker_context
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")
@@ -117,7 +118,8 @@ def refresh_feeds(
         transport: an httpx transport for tests.
         now: the refresh's clock reading (for dates in the future and 'added').
         workers: processes that parse, summarize and store; None picks from the CPU count
-            (two at most), 0 parses in threads. Four feeds or fewer always use threads.
+            (two at most), 0 parses in threads. Fewer than ``PROCESS_MIN_FEEDS`` feeds
+            always use threads.
         summary: when given, every new or changed article is summarized with these settings
             (in the same worker processes, right after parsing) and the summary stored.
         stop: looked at every tenth of a second (from the event loop's thread); once it says
@@ -130,7 +132,7 @@ def refresh_feeds(
     if not web:
         return RefreshReport(())
     count = workers if workers is not None else min(2, os.cpu_count() or 1)
-    pool = _Workers(count if len(web) > 4 else 0, summarize=summary is not None)
+    pool = _Workers(count if len(web) >= PROCESS_MIN_FEEDS else 0, summarize=summary is not None)
     writer = _StoreThread(store, in_workers=pool.processes)
     try:
         return asyncio.run(
@@ -268,7 +270,7 @@ async def _refresh(
     stop: Callable[[], bool] | None,
 ) -> RefreshReport:
     unchanged: list[tuple[int, str, str]] = []
-    if any(not (f.etag or f.last_modified) for f in feeds):
+    if expects_bodies(feeds):
         # A feed without validators answers with a body: start the workers now, beside the
         # first fetches, rather than when that body arrives.
         early: asyncio.Task[Executor | None] | None = asyncio.ensure_future(pool.executor())

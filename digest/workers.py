@@ -13,12 +13,33 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections.abc import Sequence
 from multiprocessing.context import ForkServerContext
 
-__all__ = ["APP_WORKER_NICE", "context", "preload", "start_fork_server", "start_quiet_fork_server"]
+from digest.models import Feed
+
+__all__ = [
+    "APP_WORKER_NICE",
+    "PROCESS_MIN_FEEDS",
+    "context",
+    "expects_bodies",
+    "preload",
+    "start_fork_server",
+    "start_quiet_fork_server",
+]
+
+PROCESS_MIN_FEEDS = 5
+"""A refresh of fewer feeds parses in threads: starting processes would cost it more."""
 
 APP_WORKER_NICE = 10
 """How much lower the priority of an app's worker processes is (see ``os.nice``)."""
+
+
+def expects_bodies(feeds: Sequence[Feed]) -> bool:
+    """Whether a refresh of ``feeds`` will have bodies to parse early on: some feed has no
+    validators (ETag, Last-Modified) and cannot be answered 304, and there are enough feeds
+    for worker processes (:data:`PROCESS_MIN_FEEDS`)."""
+    return len(feeds) >= PROCESS_MIN_FEEDS and any(not (f.etag or f.last_modified) for f in feeds)
 
 
 def preload(summarize: bool) -> list[str]:

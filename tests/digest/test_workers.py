@@ -66,3 +66,15 @@ def test_an_apps_workers_yield_the_cpu_to_its_interface() -> None:
         )
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == expected
+
+
+def test_bodies_are_expected_from_enough_feeds_when_one_has_no_validators() -> None:
+    """The rule digest refresh starts its fork server by, and the refresh its workers."""
+    from digest.models import Feed
+    from digest.workers import PROCESS_MIN_FEEDS, expects_bodies
+
+    known = [Feed(id=n, url=f"https://x.example/{n}", etag=f'"{n}"') for n in range(6)]
+    assert not expects_bodies(known)
+    fresh = [*known[:-1], Feed(id=9, url="https://x.example/new")]
+    assert expects_bodies(fresh)
+    assert not expects_bodies(fresh[-(PROCESS_MIN_FEEDS - 1) :])
