@@ -3,7 +3,8 @@ store it.
 
 :mod:`digest.refresh` fetches (the network side, on an event loop) and hands each feed's body
 here, to a worker process that parses, flags teasers, summarizes and stores the feed in one
-commit, with its own connection to the store; or, with no worker processes, to threads that
+commit, with its own connection to the store (or hands it back to be stored when another process
+is writing at that moment); or, with no worker processes, to threads that
 parse and summarize while the loop's store thread writes. Everything here is CPU and disk work,
 importable without the HTTP client, so a worker process starts with only what it needs. It never
 fetches and never prints.
@@ -12,19 +13,24 @@ fetches and never prints.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest.config import SummaryConfig
 from digest.errors import ExtractError
 from digest.models import ArticleSummary, Entry, FetchResult, ParsedFeed, article_key
 from digest.store import Store, UpsertResult, content_hash
 
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Lock as ProcessLock
+
 __all__ = [
     "FTS_BATCH",
+    "LOCK_TIMEOUT",
     "Fetched",
     "Parsed",
     "StoreJob",
@@ -86,18 +92,23 @@ class Stored:
     warning: str
 
 
-_write_lock: AbstractContextManager[object] = nullcontext()
-"""Taken by a worker around its store writes (see :func:`init_worker`)."""
+_write_lock: ProcessLock | None = None
+"""The lock a worker takes around its store writes (see :func:`init_worker`)."""
 
 _worker_store: Store | None = None
 """A worker process's own connection to the store (opened by its first job)."""
 
+LOCK_TIMEOUT = 10.0
+"""Seconds the event loop's store thread waits for the workers' write lock before it writes
+under SQLite's own lock alone (a worker killed while holding the lock never releases it, but
+its death releases SQLite's)."""
 
-def init_worker(lock: AbstractContextManager[object]) -> None:
+
+def init_worker(lock: ProcessLock) -> None:
     """Set up a worker process: workers take turns to write through ``lock`` rather than through
     SQLite's own lock, because a writer that finds SQLite's lock taken sleeps in growing steps
-    (1, 2, 5, 10 ms...) and leaves its core idle, while this lock wakes the next writer as soon
-    as the last one commits."""
+    (1, 2, 5, 10 ms...) and leaves its core idle, while this lock can be tried without waiting
+    (see :func:`ingest_job`)."""
     global _write_lock
     _write_lock = lock
 
@@ -118,8 +129,11 @@ def _store_in_worker(path: Path) -> Store:
 def ingest_job(job: StoreJob, fetched: Fetched, content: bytes) -> Stored | Parsed:
     """In a worker process: parse, summarize and store a feed in one commit.
 
-    A feed with entries that want their article page (teasers) is not stored here: the parsed
-    feed goes back to the event loop, which fetches the pages and stores it itself.
+    The parsed feed goes back to the event loop, which stores it itself, when some entries want
+    their article page (teasers: the loop fetches the pages), and when another process is
+    writing at that moment: instead of waiting for the write lock with its core idle, the worker
+    moves on to the next feed while the loop's store thread (idle once the fetches are done)
+    waits for the lock and writes this one.
     """
     store = _store_in_worker(job.path)
     known = store.existing_hashes(job.feed_id)
@@ -128,17 +142,35 @@ def ingest_job(job: StoreJob, fetched: Fetched, content: bytes) -> Stored | Pars
     )
     if any(parsed.wants_full_text):
         return parsed
-    result = store_parsed(
-        store,
-        job.feed_id,
-        parsed.feed.entries,
-        parsed.summaries,
-        parsed.feed,
-        fetched,
-        job.now,
-        parsed.hashes,
-    )
+    if _write_lock is not None and not _write_lock.acquire(False):
+        return parsed
+    try:
+        result = store_parsed(
+            store,
+            job.feed_id,
+            parsed.feed.entries,
+            parsed.summaries,
+            parsed.feed,
+            fetched,
+            job.now,
+            parsed.hashes,
+        )
+    finally:
+        if _write_lock is not None:
+            _write_lock.release()
     return Stored(result, parsed.feed.warning)
+
+
+@contextmanager
+def _holding(lock: ProcessLock | None) -> Iterator[None]:
+    """The workers' write lock, held (given up on after :data:`LOCK_TIMEOUT`); nothing for None."""
+    taken = lock is not None and lock.acquire(timeout=LOCK_TIMEOUT)
+    try:
+        yield
+    finally:
+        if taken:
+            assert lock is not None
+            lock.release()
 
 
 def store_parsed(
@@ -150,9 +182,11 @@ def store_parsed(
     fetched: Fetched,
     now: datetime,
     hashes: Sequence[str] | None = None,
+    lock: ProcessLock | None = None,
 ) -> UpsertResult:
-    """A feed's articles, their summaries and the fetch's outcome, in one commit."""
-    with _write_lock, store.transaction():
+    """A feed's articles, their summaries and the fetch's outcome, in one commit (taking the
+    workers' write ``lock`` first, when the caller is not one of them)."""
+    with _holding(lock), store.transaction():
         stored = store.upsert_entries(
             feed_id, entries, now=now, hashes=hashes, index_at_least=FTS_BATCH
         )

@@ -17,7 +17,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
@@ -29,6 +29,9 @@ from digest.models import Entry, Feed, ParsedFeed
 from digest.store import Store, UpsertResult
 from digest.workers import PROCESS_MIN_FEEDS, expects_bodies
 from digest.workers import context as worker_context
+
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Lock as ProcessLock
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")
 SAVED_PAGES_URL = "pages:saved"
@@ -110,8 +113,9 @@ def refresh_feeds(
 
     Args:
         store: where articles go. With worker processes and a store file, each worker stores
-            the feeds it parsed (a connection of its own); other writes run on a thread with a
-            connection of its own, so the event loop never waits on SQLite.
+            the feeds it parsed (a connection of its own), unless another is writing at that
+            moment; those feeds and other writes go to a thread with a connection of its own,
+            so the event loop never waits on SQLite.
         feeds: the feeds to refresh; saved-page and sample pseudo-feeds are skipped.
         settings: fetch limits; defaults when None.
         on_progress: called once per feed as it finishes, in this thread.
@@ -165,6 +169,8 @@ class _Workers:
         self._count = count
         self._summarize = summarize
         self._pool: ProcessPoolExecutor | None = None
+        self.lock: ProcessLock | None = None
+        """The workers' write lock (once they are started), which the store thread takes too."""
         self._starting: asyncio.Future[ProcessPoolExecutor] | None = None
 
     async def executor(self) -> Executor | None:
@@ -183,7 +189,8 @@ class _Workers:
             return None
 
     def _start(self) -> ProcessPoolExecutor:
-        pool = self._pool = _worker_pool(self._count, summarize=self._summarize)
+        self.lock = worker_context(self._summarize).Lock()
+        pool = self._pool = _worker_pool(self._count, summarize=self._summarize, lock=self.lock)
         # A fork-server pool spawns a worker whenever a job finds none idle, and the first spawn
         # waits while the server imports the parsers: one no-op job per worker, here on a
         # thread, starts them all while the event loop goes on fetching.
@@ -197,7 +204,9 @@ class _Workers:
             self._pool = None
 
 
-def _worker_pool(count: int, *, summarize: bool = False) -> ProcessPoolExecutor:
+def _worker_pool(
+    count: int, *, summarize: bool = False, lock: ProcessLock | None = None
+) -> ProcessPoolExecutor:
     """Worker processes for parsing, summarizing and storing feeds.
 
     They come from a fork server (a fresh process that has imported the parsing modules once),
@@ -210,7 +219,7 @@ def _worker_pool(count: int, *, summarize: bool = False) -> ProcessPoolExecutor:
         max_workers=count,
         mp_context=context,
         initializer=ingest.init_worker,
-        initargs=(context.Lock(),),
+        initargs=(lock or context.Lock(),),
     )
 
 
@@ -386,7 +395,9 @@ async def _one(
         meta = parsed.feed
 
         def store_feed(s: Store) -> UpsertResult:
-            return ingest.store_parsed(s, feed.id, entries, summaries, meta, fetched, now, hashes)
+            return ingest.store_parsed(
+                s, feed.id, entries, summaries, meta, fetched, now, hashes, lock=workers.lock
+            )
 
         stored = await writer.run(store_feed)
         return FeedOutcome(

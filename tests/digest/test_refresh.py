@@ -174,6 +174,99 @@ def test_worker_processes_store_feeds_themselves(store: Store, http_server: Loca
     assert edited.read and edited.starred
 
 
+def test_a_worker_that_finds_the_store_busy_hands_the_feed_back(
+    store: Store, http_server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that finds another process writing does not wait: it hands the parsed feed
+    (with its summaries) back, and the event loop's store thread stores it, whole, under the
+    same lock. Here the workers' lock is never free, so every feed goes that way."""
+    import multiprocessing
+
+    import digest.refresh
+    from digest.config import SummaryConfig
+    from digest.summaries import summary_key
+
+    real_pool = digest.refresh._worker_pool
+    held = multiprocessing.get_context("forkserver").Lock()
+    held.acquire()
+
+    def busy_pool(count: int, **options: object) -> object:
+        options["lock"] = held
+        return real_pool(count, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(digest.refresh, "_worker_pool", busy_pool)
+    settings = SummaryConfig(method="digest", sentences=2)
+    for n in range(6):
+        http_server.add(f"/{n}.xml", rss(f"site{n}", 3), etag=f'"e{n}"')
+        store.add_feed(http_server.url(f"/{n}.xml"))
+    report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=2, summary=settings)
+    assert report.new_articles == 18 and not report.failed
+    assert sorted(report.new_ids) == sorted(a.id for a in store.articles())
+    assert {f.etag for f in store.feeds()} == {f'"e{n}"' for n in range(6)}
+    assert all(store.summary(summary_key(a, settings)) for a in store.articles())
+
+
+def test_a_worker_stores_when_the_lock_is_free_and_hands_back_when_it_is_not(
+    tmp_path: Path,
+) -> None:
+    """ingest_job in a worker: with the write lock free it stores the feed and lets the lock go;
+    with the lock taken it stores nothing and returns the parsed feed at once."""
+    import threading
+
+    from digest import ingest
+
+    path = tmp_path / "w.sqlite3"
+    with Store(path) as setup:
+        feed_ids = [setup.add_feed(f"http://example.test/{n}.xml").id for n in range(2)]
+    lock = threading.Lock()
+    fetched = ingest.Fetched("http://example.test/0.xml", "application/rss+xml", '"e"', "")
+    ingest.init_worker(lock)  # type: ignore[arg-type]
+    try:
+        job = ingest.StoreJob(path, feed_ids[0], "never", NOW, None)
+        stored = ingest.ingest_job(job, fetched, rss("site0", 3))
+        assert isinstance(stored, ingest.Stored) and len(stored.result.new) == 3
+        assert not lock.locked()
+        lock.acquire()
+        job = ingest.StoreJob(path, feed_ids[1], "never", NOW, None)
+        handed = ingest.ingest_job(job, fetched, rss("site1", 3))
+        assert isinstance(handed, ingest.Parsed) and len(handed.feed.entries) == 3
+        lock.release()
+    finally:
+        ingest.init_worker(None)  # type: ignore[arg-type]
+    with Store(path) as check:
+        assert check.count() == 3
+        assert {f.id: f.etag for f in check.feeds()} == {feed_ids[0]: '"e"', feed_ids[1]: ""}
+
+
+def test_the_store_thread_writes_anyway_when_the_lock_is_never_freed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed while holding the write lock never releases it, but its death releases
+    SQLite's lock: after LOCK_TIMEOUT the store thread writes under SQLite's lock alone."""
+    import threading
+
+    from digest import ingest
+    from digest.parse import parse_feed
+
+    monkeypatch.setattr(ingest, "LOCK_TIMEOUT", 0.2)
+    lost = threading.Lock()
+    lost.acquire()
+    feed = store.add_feed("http://example.test/a.xml")
+    parsed = parse_feed(rss("site", 2))
+    fetched = ingest.Fetched(feed.url, "application/rss+xml", "", "")
+    result = ingest.store_parsed(
+        store,
+        feed.id,
+        parsed.entries,
+        (),
+        parsed,
+        fetched,
+        NOW,
+        lock=lost,  # type: ignore[arg-type]
+    )
+    assert len(result.new) == 2 and store.count() == 2
+
+
 def test_all_not_modified_starts_no_worker_process(
     store: Store, http_server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
