@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from multiprocessing.synchronize import Lock as ProcessLock
 
 __all__ = [
-    "FTS_BATCH",
     "LOCK_TIMEOUT",
     "Fetched",
     "Parsed",
@@ -43,10 +42,6 @@ __all__ = [
     "summaries_of",
     "worker_pid",
 ]
-
-FTS_BATCH = 500
-"""Articles a refresh lets wait for the full-text index before it indexes them in one go (the
-rest when it ends): see ``Store.index_pending``."""
 
 
 @dataclass(frozen=True)
@@ -187,9 +182,7 @@ def store_parsed(
     """A feed's articles, their summaries and the fetch's outcome, in one commit (taking the
     workers' write ``lock`` first, when the caller is not one of them)."""
     with _holding(lock), store.transaction():
-        stored = store.upsert_entries(
-            feed_id, entries, now=now, hashes=hashes, index_at_least=FTS_BATCH
-        )
+        stored = store.upsert_entries(feed_id, entries, now=now, hashes=hashes, index_at_least=None)
         if summaries:
             store.put_summaries(summaries)
         store.record_fetch(

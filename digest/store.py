@@ -24,6 +24,11 @@ from digest.models import Article, ArticleSummary, Enclosure, Entry, Feed, artic
 
 DB_NAME = "digest.sqlite3"
 
+INDEX_STEP = 500
+"""Articles an app adds to the full-text index per write (see ``Store.index_pending``): FTS5
+indexes a few hundred rows in one statement for about half the CPU of indexing them one by one,
+and a step of 500 holds the store for a few tens of milliseconds."""
+
 _V1 = """
 CREATE TABLE feeds (
     id            INTEGER PRIMARY KEY,
@@ -515,7 +520,7 @@ class Store:
         *,
         now: datetime | None = None,
         hashes: Sequence[str] | None = None,
-        index_at_least: int = 1,
+        index_at_least: int | None = 1,
     ) -> UpsertResult:
         """Store a feed's entries in one transaction.
 
@@ -529,9 +534,10 @@ class Store:
         feed's version, so the next refresh sees the unchanged teaser as unchanged and leaves the
         full text alone.
 
-        New and edited articles join the full-text index in the same commit, unless fewer than
-        ``index_at_least`` wait for it (see :meth:`index_pending`): a refresh writing feed after
-        feed passes a few hundred and indexes the rest when it ends.
+        New articles join the full-text index in the same commit, unless fewer than
+        ``index_at_least`` wait for it (see :meth:`index_pending`); with None they are left
+        waiting (a refresh: the index catches up at the next search, or in the app after the
+        refresh). An edited article already in the index is updated there at once.
         """
         now = now or _now()
         added = iso(now)
@@ -592,24 +598,37 @@ class Store:
             ]
             if links:
                 db.executemany("UPDATE articles SET related_to = ? WHERE id = ?", links)
-            if inserts:
+            if inserts and index_at_least is not None:
                 self.index_pending(at_least=index_at_least)
         return UpsertResult(tuple(new), tuple(updated), unchanged)
 
-    def index_pending(self, *, at_least: int = 1) -> int:
+    def index_pending(self, *, at_least: int = 1, limit: int | None = None) -> int:
         """Add the articles that wait for the full-text index to it, in one statement, when at
-        least ``at_least`` wait; returns how many were added."""
-        waiting = int(self._db.execute("SELECT count(*) FROM fts_pending").fetchone()[0])
+        least ``at_least`` wait; at most ``limit`` of them (the oldest) when given, so that a
+        writer indexing a long queue in steps never holds the store for long. Returns how many
+        were added."""
+        waiting = self.pending_index()
         if not waiting or waiting < at_least:
             return 0
         with self.transaction() as db:
-            waiting = int(db.execute("SELECT count(*) FROM fts_pending").fetchone()[0])
+            ids = db.execute(
+                "SELECT id FROM fts_pending ORDER BY id LIMIT ?", (-1 if limit is None else limit,)
+            ).fetchall()
+            if not ids:
+                return 0
+            last = ids[-1][0]
             db.execute(
                 "INSERT INTO articles_fts(rowid, title, text)"
                 " SELECT a.id, a.title, a.text FROM fts_pending p JOIN articles a ON a.id = p.id"
+                " WHERE p.id <= ?",
+                (last,),
             )
-            db.execute("DELETE FROM fts_pending")
-        return waiting
+            db.execute("DELETE FROM fts_pending WHERE id <= ?", (last,))
+        return len(ids)
+
+    def pending_index(self) -> int:
+        """How many articles wait for the full-text index (see :meth:`index_pending`)."""
+        return int(self._db.execute("SELECT count(*) FROM fts_pending").fetchone()[0])
 
     @staticmethod
     def _rows_by_key(

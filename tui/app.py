@@ -12,6 +12,7 @@ import sys
 import time
 import webbrowser
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -24,7 +25,7 @@ from textual.timer import Timer
 
 from digest.config import Config
 from digest.errors import DigestError
-from digest.store import Store
+from digest.store import INDEX_STEP, Store
 from tui import keys, render
 from tui.library import Library, Writer
 from tui.messages import WriteFailed
@@ -107,6 +108,7 @@ class DigestApp(App[int]):
         minutes = self.config.ui.auto_refresh_minutes
         if minutes > 0:
             self.set_interval(minutes * 60, self._refresh_everything)
+        self.index_for_search()  # what a refresh from the command line left waiting
 
     def _refresh_everything(self) -> None:
         screen = self.screen
@@ -137,6 +139,23 @@ class DigestApp(App[int]):
             self.remember("tui.theme", theme)
 
     # -- writes ------------------------------------------------------------------------------------
+
+    def index_for_search(self) -> None:
+        """Bring the full-text index up to date (a refresh leaves new articles waiting for it),
+        on the writer thread, :data:`~digest.store.INDEX_STEP` articles per write: a mark asked
+        for meanwhile waits for one step at most, and the next search starts at once."""
+
+        def step(store: Store) -> int:
+            return 0 if self.stopping else store.index_pending(limit=INDEX_STEP)
+
+        def done(future: Future[object]) -> None:
+            if future.exception() is None and future.result() == INDEX_STEP:
+                self.index_for_search()  # maybe more wait: after the writes asked for meanwhile
+
+        try:
+            self.writer.submit(step).add_done_callback(done)
+        except RuntimeError:  # the writer is closed: the app is quitting
+            pass
 
     def write(
         self, job: Callable[[Store], object], then: Callable[[], object] | None = None

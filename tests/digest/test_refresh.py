@@ -137,6 +137,9 @@ def test_parsing_in_worker_processes(store: Store, http_server: LocalServer) -> 
         store.add_feed(http_server.url(f"/{n}.xml"))
     report = refresh_feeds(store, store.feeds(), FAST, now=NOW, workers=2)
     assert report.new_articles == 30 and not report.failed
+    # New articles wait for the full-text index; the first search brings it up to date.
+    assert store.pending_index() == 30
+    assert len(store.search("site3 item")) == 5 and store.pending_index() == 0
 
 
 def test_worker_processes_store_feeds_themselves(store: Store, http_server: LocalServer) -> None:

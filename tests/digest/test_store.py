@@ -136,6 +136,21 @@ def test_articles_join_the_index_in_batches(store: Store) -> None:
     assert len(store.search("harbours")) == 6
 
 
+def test_a_refresh_leaves_new_articles_waiting_and_steps_index_them(store: Store) -> None:
+    """With index_at_least=None (a refresh) new articles only wait; index_pending with a limit
+    adds the oldest waiting ones, a step at a time, until the index is whole."""
+    feed = store.add_feed("https://a.example/feed")
+    store.upsert_entries(feed.id, [entry(n) for n in range(5)], now=NOW, index_at_least=None)
+    assert pending(store) == store.pending_index() == 5 and not fts_consistent(store)
+    assert store.index_pending(limit=2) == 2 and pending(store) == 3
+    oldest = store._db.execute("SELECT min(id) FROM fts_pending").fetchone()[0]
+    assert oldest == 3  # ids 1 and 2 went first
+    assert store.index_pending(limit=2) == 2 and store.index_pending(limit=2) == 1
+    assert store.index_pending(limit=2) == 0
+    assert pending(store) == 0 and fts_consistent(store)
+    assert len(store.search("harbours")) == 5
+
+
 def test_waiting_articles_are_searchable_edited_and_removed_safely(store: Store) -> None:
     feed = store.add_feed("https://a.example/feed")
     other = store.add_feed("https://b.example/feed")

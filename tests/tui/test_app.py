@@ -542,12 +542,53 @@ async def test_refresh_uses_worker_processes_once_the_fork_server_started(
                 if not main(app).refreshing:
                     break
             assert not main(app).refreshing
+            # After its refresh the app brings the full-text index up to date on its own.
+            for _ in range(100):
+                with store_of(home) as store:
+                    waiting = store.pending_index()
+                if not waiting:
+                    break
+                await settle(pilot)
+            assert waiting == 0
         assert pools == [2]
         with store_of(home) as store:
             articles = store.articles()
             assert len(articles) == 12
             settings = app.config.summary
             assert all(store.summary(summary_key(a, settings)) is not None for a in articles)
+
+
+async def test_the_app_indexes_what_a_command_line_refresh_left_waiting(
+    home: Path, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles a `digest refresh` stored wait for the full-text index: the app indexes them
+    on its writer thread, a step at a time (three steps of 4 here), without a search."""
+    import tui.app
+    from digest.models import Entry
+
+    monkeypatch.setattr(tui.app, "INDEX_STEP", 4)
+    with store_of(home) as store:
+        feed = store.add_feed("https://a.example/feed.xml", title="A")
+        entries = [
+            Entry(title=f"Harbour note {n}", guid=f"g{n}", text="Ferries") for n in range(10)
+        ]
+        store.upsert_entries(feed.id, entries, index_at_least=None)
+        assert store.pending_index() == 10
+    app = make_app(home, Config(path=home / "c.toml"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        for _ in range(100):
+            with store_of(home) as store:
+                waiting = store.pending_index()
+            if not waiting:
+                break
+            await settle(pilot)
+        assert waiting == 0
+    with store_of(home) as store:
+        assert len(store.search("harbour")) == 10
+        store._db.execute(
+            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"
+        )
 
 
 async def test_quitting_stops_a_running_refresh(

@@ -815,6 +815,8 @@ class MainScreen(Screen[None]):
         self.refreshing = False
         self._progress = ""
         report = message.report
+        if report is not None and report.new_articles:
+            self.digest_app.index_for_search()
         if report is None:
             self.notify(
                 render.plain(f"Refresh failed: {message.error}"), severity="error", markup=False
