@@ -2,13 +2,13 @@
 
 This is the one place that wires the fetcher (network), the parsers, extraction and the store
 (disk) together: the event loop fetches, and worker processes (:mod:`digest.ingest`, one per core)
-parse, summarize and store each feed. One feed's failure never stops the
-others: it becomes a one-line reason on that feed and in the report, and nothing stored is touched
-except the feed's ``last_error``. New articles from feeds are left waiting for the full-text
-index, which a search brings up to date before it runs (and the app right after its refresh):
-indexing is about a sixth of a cold refresh's CPU, and a refresh is for reading. Saved-page folders and the
-bundled samples are ingested here too. It never prints: progress goes to a callback the CLI or
-the app supplies.
+parse, summarize and store each feed. One feed's failure never stops the others: it becomes a
+one-line reason on that feed and in the report, and nothing stored is touched except the feed's
+``last_error``. New articles from feeds are left waiting for the full-text index, which a search
+brings up to date before it runs (and the app right after its refresh): indexing is about a
+sixth of a cold refresh's CPU, and a refresh is for reading. Saved-page folders and the bundled
+samples are ingested here too. It never prints: progress goes to a callback the CLI or the app
+supplies.
 """
 
 from __future__ import annotations

