@@ -4,10 +4,12 @@ This is the one place that wires the fetcher (network), the parsers, extraction 
 (disk) together: the event loop fetches, and worker processes (:mod:`digest.ingest`, one per core)
 parse, summarize and store each feed. One feed's failure never stops the others: it becomes a
 one-line reason on that feed and in the report, and nothing stored is touched except the feed's
-``last_error``. New articles from feeds are left waiting for the full-text index, which a search
-brings up to date before it runs (and the app right after its refresh): indexing is about a
-sixth of a cold refresh's CPU, and a refresh is for reading. Saved-page folders and the bundled
-samples are ingested here too. It never prints: progress goes to a callback the CLI or the app
+``last_error``. New articles from feeds wait for the full-text index while the refresh runs,
+and it adds a step of them (:data:`~digest.store.INDEX_STEP`) when it ends: that is all of a
+usual refresh's, while a big one leaves the rest for the next search (which indexes what waits
+first), the app (right after its refresh) or the next refreshes. Indexing is about a sixth of
+a cold refresh's CPU, and a refresh is for reading. Saved-page folders and the bundled samples
+are ingested here too. It never prints: progress goes to a callback the CLI or the app
 supplies.
 """
 
@@ -29,7 +31,7 @@ from digest.config import SummaryConfig
 from digest.errors import DigestError, ParseError
 from digest.fetch import Fetcher, FetchSettings, RateLimited
 from digest.models import Entry, Feed, ParsedFeed
-from digest.store import Store, UpsertResult
+from digest.store import INDEX_STEP, Store, UpsertResult
 from digest.workers import PROCESS_MIN_FEEDS, expects_bodies
 from digest.workers import context as worker_context
 
@@ -306,12 +308,15 @@ async def _refresh(
             watch.cancel()
     if early is not None:
         await early
-    if unchanged:
-        try:
+    try:
+        if unchanged:
             # One commit for every feed that answered 304 (it only notes when each was fetched).
             await writer.run(lambda s: s.record_not_modified(unchanged, when=now))
-        except DigestError:
-            pass  # loses nothing: the validators stay as they were
+        # A usual refresh's few new articles (a step's worth) join the index now; a bigger
+        # one's rest wait for a search, the app or the next refreshes, a step each.
+        await writer.run(lambda s: s.index_pending(limit=INDEX_STEP))
+    except DigestError:
+        pass  # neither loses anything: validators stay as they were, a search indexes the rest
     order = {feed.id: i for i, feed in enumerate(feeds)}
     outcomes.sort(key=lambda o: order[o.feed.id])
     return RefreshReport(tuple(outcomes))

@@ -25,9 +25,9 @@ from digest.models import Article, ArticleSummary, Enclosure, Entry, Feed, artic
 DB_NAME = "digest.sqlite3"
 
 INDEX_STEP = 500
-"""Articles an app adds to the full-text index per write (see ``Store.index_pending``): FTS5
-indexes a few hundred rows in one statement for about half the CPU of indexing them one by one,
-and a step of 500 holds the store for about 50 ms."""
+"""Articles added to the full-text index in one write by the app, and by a refresh as it ends
+(see ``Store.index_pending``): FTS5 indexes a few hundred rows in one statement for about half
+the CPU of indexing them one by one, and a step of 500 holds the store for about 50 ms."""
 
 _V1 = """
 CREATE TABLE feeds (
@@ -536,8 +536,8 @@ class Store:
 
         New articles join the full-text index in the same commit, unless fewer than
         ``index_at_least`` wait for it (see :meth:`index_pending`); with None they are left
-        waiting (a refresh: the index catches up at the next search, or in the app after the
-        refresh). An edited article already in the index is updated there at once.
+        waiting (a refresh's workers: the refresh indexes a step when it ends, a search what is
+        left). An edited article already in the index is updated there at once.
         """
         now = now or _now()
         added = iso(now)
