@@ -619,7 +619,7 @@ def verdicts(runs: list[Run], args: argparse.Namespace) -> list[str]:
         search = _median(runs, tool, FIRST_SEARCH)
         if search is not None:
             out.append(
-                f"  - the first `digest search` after it, which adds the cold refresh's articles "
+                f"  - the first `digest search` after it, which adds the articles the cold refresh left "
                 f"to the full-text index: {search:.2f} s (cold refresh + that search: "
                 f"{cold + search:.2f} s);"
             )
