@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from digest.config import Config, UiConfig
@@ -22,6 +23,18 @@ from tui.app import DigestApp
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.search import SearchDialog
+
+
+async def waiting_for_index(pilot: Pilot[object], home: Path) -> int:
+    """How many articles still wait for the full-text index once the app has had its chance
+    to index them (up to 100 settles)."""
+    for _ in range(100):
+        with store_of(home) as store:
+            waiting = store.pending_index()
+        if not waiting:
+            break
+        await settle(pilot)
+    return waiting
 
 
 def main(app: DigestApp) -> MainScreen:
@@ -544,13 +557,7 @@ async def test_refresh_uses_worker_processes_once_the_fork_server_started(
                     break
             assert not main(app).refreshing
             # The refresh indexed 5 of its 12 articles as it ended; the app indexes the rest.
-            for _ in range(100):
-                with store_of(home) as store:
-                    waiting = store.pending_index()
-                if not waiting:
-                    break
-                await settle(pilot)
-            assert waiting == 0
+            assert await waiting_for_index(pilot, home) == 0
         assert pools == [2]
         with store_of(home) as store:
             articles = store.articles()
@@ -578,13 +585,7 @@ async def test_the_app_indexes_what_a_command_line_refresh_left_waiting(
     app = make_app(home, Config(path=home / "c.toml"))
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        for _ in range(100):
-            with store_of(home) as store:
-                waiting = store.pending_index()
-            if not waiting:
-                break
-            await settle(pilot)
-        assert waiting == 0
+        assert await waiting_for_index(pilot, home) == 0
     with store_of(home) as store:
         assert len(store.search("harbour")) == 10
         store._db.execute(
